@@ -1,0 +1,60 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// vitest 5's error reporter calls Map.groupBy, which Node 20 lacks: without this a failing test
+// prints "Unhandled Error" instead of its assertion. Node 21+ has it natively.
+if (!("groupBy" in Map)) {
+  Object.defineProperty(Map, "groupBy", {
+    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>();
+      let i = 0;
+      for (const item of items) {
+        const k = key(item, i++);
+        groups.set(k, [...(groups.get(k) ?? []), item]);
+      }
+      return groups;
+    },
+  });
+}
+
+/** Fixed test secrets: real whsec_ keys so signatures verify with the reference library. */
+export const TEST_BINDINGS = {
+  ADMIN_TOKEN: "test-admin-token",
+  TEST_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  TEST_WEBHOOK_SECRET_NEW: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+  // Write keys are "<site>.<secret>": the worker reads the site from the key.
+  TEST_WRITE_KEY: "segtest.wk_5f0c2b7e9a1d4c38e2",
+  // The receiver listens on a random port of 127.0.0.1: allow that host for plain-http webhooks.
+  WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
+};
+
+export default defineConfig({
+  test: {
+    reporters: ["default", "./test/support/summary-reporter.ts"],
+    projects: [
+      {
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+      },
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: TEST_BINDINGS } })],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["test/support/global-setup.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts", "test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // One Chromium and one local worker at a time: these machines have two cores.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
