@@ -1,0 +1,11 @@
+import type { Env as WorkerEnv } from "../../worker/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {
+      TEST_WEBHOOK_SECRET: string;
+      TEST_WEBHOOK_SECRET_NEW: string;
+      TEST_WRITE_KEY: string;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { env, SELF } from "cloudflare:test";
+import { inject } from "vitest";
+
+export const ORIGIN = "https://shop.test";
+const ADMIN = { authorization: `Bearer ${"test-admin-token"}` };
+
+/** A unique site per test, so tests never see each other's leads or configs. */
+export function uniqueSite(prefix = "t"): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export function receiverUrl(): string {
+  return inject("receiverUrl");
+}
+
+/** A small shop config: pricing 30 (once), directions 20 (once), cart 25 (twice), chat 10, any page 1 (10 times). */
+export function shopConfig(channel: string, extra: Record<string, unknown> = {}, model: Record<string, unknown> = {}) {
+  return {
+    origins: [ORIGIN],
+    ignoreBots: false,
+    webhooks: [{ id: "main", url: `${receiverUrl()}/r/${channel}`, secret: { env: "TEST_WEBHOOK_SECRET" } }],
+    models: [
+      {
+        id: "shop",
+        rules: [
+          { id: "pricing", event: "page_view", when: { path: "/pricing*" }, points: 30, cap: "once" },
+          { id: "directions", event: "page_view", when: { path: "/directions*" }, points: 20, cap: "once" },
+          { id: "cart", event: "cart_add", points: 25, cap: { max: 2 } },
+          { id: "chat", event: "chat_open", points: 10 },
+          { id: "pages", event: "page_view", points: 1, cap: { max: 10 } },
+        ],
+        labels: [{ name: "cold" }, { name: "warm", min: 30 }, { name: "hot", min: 60 }],
+        ...model,
+      },
+    ],
+    ...extra,
+  };
+}
+
+export async function adminFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  return SELF.fetch(`https://leadscore.test${path}`, { ...init, headers: { ...ADMIN, ...(init.headers as Record<string, string>) } });
+}
+
+export async function putConfig(site: string, config: unknown): Promise<Response> {
+  return adminFetch(`/v1/sites/${site}/config`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(config) });
+}
+
+let counter = 0;
+/** A wire event as the snippet sends it. */
+export function wire(kind: "p" | "t" | "i", name: string, extra: Record<string, unknown> = {}) {
+  counter += 1;
+  return { i: `evt_${Date.now().toString(36)}_${counter}_${Math.random().toString(36).slice(2, 8)}`, k: kind, n: name, t: Date.now(), ...extra };
+}
+
+export function pageView(path: string) {
+  return wire("p", "page_view", { l: `https://shop.test${path}` });
+}
+
+export async function collect(body: unknown, init: { origin?: string | null; contentType?: string } = {}): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": init.contentType ?? "text/plain" };
+  if (init.origin !== null) headers.origin = init.origin ?? ORIGIN;
+  return SELF.fetch("https://leadscore.test/e", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+export async function send(site: string, anon: string, events: unknown[], userId?: string) {
+  const res = await collect({ s: site, a: anon, ...(userId ? { u: userId } : {}), e: events });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+export async function getLead(site: string, ref: string): Promise<{ status: number; body: any }> {
+  const res = await adminFetch(`/v1/sites/${site}/leads/${encodeURIComponent(ref)}`);
+  return { status: res.status, body: await res.json() };
+}
+
+export interface Received {
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+  at: number;
+}
+
+export async function received(channel: string): Promise<Received[]> {
+  return (await (await fetch(`${receiverUrl()}/log/${channel}`)).json()) as Received[];
+}
+
+export async function scriptChannel(channel: string, behaviour: Record<string, number>): Promise<void> {
+  await fetch(`${receiverUrl()}/control/${channel}`, { method: "POST", body: JSON.stringify(behaviour) });
+}
+
+/** Polls until `check` returns a value (not undefined/false) or the time is up. Waits, never asserts time. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export { env };

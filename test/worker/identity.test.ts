@@ -1,0 +1,175 @@
+import { SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { replay, view } from "../../worker/scoring";
+import { adminFetch, env, eventually, getLead, pageView, putConfig, received, send, shopConfig, wire } from "./helpers";
+
+/** The site the test write key belongs to ("segtest.<secret>"). */
+const SITE = "segtest";
+const basic = (key: string) => `Basic ${btoa(`${key}:`)}`;
+
+async function segment(path: string, body: unknown, key: string | null = env.TEST_WRITE_KEY): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (key !== null) headers.authorization = basic(key);
+  return SELF.fetch(`https://leadscore.test${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+function uid(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+beforeAll(async () => {
+  expect((await putConfig(SITE, shopConfig(SITE, { writeKey: { env: "TEST_WRITE_KEY" } }))).status).toBe(200);
+});
+
+describe("anonymous to known", () => {
+  it("merges anonymous history into the known lead: the score is the engine's score of the union", async () => {
+    const anon = uid("anon-visitor");
+    const email = `${uid("ada")}@example.com`;
+    await send(SITE, anon, [pageView("/"), pageView("/pricing"), wire("t", "cart_add")]);
+    const before = await getLead(SITE, anon);
+    expect(before.body.score).toBe(57);
+
+    // The identifying batch: the snippet now carries the user id, in mixed case and spaces.
+    const identified = await send(SITE, anon, [wire("i", "identify", { tr: { name: "Ada" } }), wire("t", "cart_add")], `  ${email.toUpperCase()} `);
+    expect(identified.body.lead.id).toMatch(/^u_/);
+
+    const known = await getLead(SITE, email);
+    // The known lead holds the union of both histories, and its score is the engine's for that union.
+    const union = known.body.recentEvents;
+    expect(union.map((e: any) => e.id)).toEqual(expect.arrayContaining(before.body.recentEvents.map((e: any) => e.id)));
+    expect(union).toHaveLength(5);
+    const config = ((await (await adminFetch(`/v1/sites/${SITE}/config`)).json()) as any).config;
+    const now = Date.now();
+    expect(known.body.score).toBeCloseTo(view(replay(union, config, now), config, now).score, 2);
+    // Caps hold across the union: the cart rule counts twice at most, pricing once.
+    expect(known.body.score).toBe(1 + 31 + 25 + 25);
+    expect(known.body.userId).toBe(email);
+    expect(known.body.anonymousIds).toContain(anon);
+    expect(known.body.traits).toMatchObject({ name: "Ada", email });
+
+    // The anonymous id now resolves to the known lead, in the operator API and on collect.
+    const viaAnon = await getLead(SITE, anon);
+    expect(viaAnon.body.id).toBe(known.body.id);
+    const later = await send(SITE, anon, [wire("t", "chat_open")]);
+    expect(later.body.lead.id).toBe(known.body.id);
+    expect(later.body.lead.score).toBe(92);
+  });
+
+  it("merges a second device of the same person and fires the crossing webhook once", async () => {
+    const email = `${uid("grace")}@example.com`;
+    const phone = uid("phone-visitor");
+    const laptop = uid("laptop-visitor");
+    await send(SITE, phone, [pageView("/pricing")]); // 31 warm
+    await send(SITE, phone, [wire("i", "identify")], email);
+    await send(SITE, laptop, [pageView("/directions"), wire("t", "chat_open")]); // 31 warm on its own
+    await send(SITE, laptop, [wire("i", "identify")], email); // union: 31 + 21 + 10 = 62 hot
+
+    const lead = await getLead(SITE, email);
+    expect(lead.body.score).toBe(62);
+    expect(lead.body.label).toBe("hot");
+    expect(lead.body.anonymousIds.sort()).toEqual([laptop, phone].sort());
+    const hooks = await eventually(async () => {
+      const list = (await received(SITE)).map((h) => JSON.parse(h.body)).filter((p) => p.data.lead.id === lead.body.id && p.data.current === "hot");
+      return list.length ? list : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await received(SITE)).map((h) => JSON.parse(h.body)).filter((p) => p.data.lead.id === lead.body.id && p.data.current === "hot")).toHaveLength(1);
+    expect(hooks[0].data.cause.kind).toBe("merge");
+  });
+
+  it("lists leads highest score first from the index, filtered by label", async () => {
+    const a = uid("list-a");
+    const b = uid("list-b");
+    await send(SITE, a, [pageView("/pricing"), wire("t", "chat_open"), wire("t", "cart_add")]); // 66 hot
+    await send(SITE, b, [pageView("/pricing")]); // 31 warm
+    const hot = await eventually(async () => {
+      const res = (await (await adminFetch(`/v1/sites/${SITE}/leads?label=hot&limit=500`)).json()) as any;
+      return res.leads.some((l: any) => l.score === 66) ? res.leads : undefined;
+    });
+    expect(hot.every((l: any) => l.label === "hot")).toBe(true);
+    const all = ((await (await adminFetch(`/v1/sites/${SITE}/leads?limit=500`)).json()) as any).leads;
+    const scores = all.map((l: any) => l.score);
+    expect(scores).toEqual([...scores].sort((x: number, y: number) => y - x));
+    expect((await adminFetch(`/v1/sites/${SITE}/leads?limit=0`)).status).toBe(400);
+  });
+
+  it("erases a lead, its merged anonymous ids and its index entry; a later event starts from nothing", async () => {
+    const anon = uid("erase-anon");
+    const email = `${uid("erase")}@example.com`;
+    await send(SITE, anon, [pageView("/pricing"), wire("t", "chat_open"), wire("t", "cart_add")]);
+    await send(SITE, anon, [wire("i", "identify")], email);
+    const lead = await getLead(SITE, email);
+    await eventually(async () => (((await (await adminFetch(`/v1/sites/${SITE}/leads?limit=500`)).json()) as any).leads.some((l: any) => l.leadId === lead.body.id) ? true : undefined));
+
+    const res = await adminFetch(`/v1/sites/${SITE}/leads/${encodeURIComponent(email)}`, { method: "DELETE" });
+    expect(res.status).toBe(200);
+    expect((await getLead(SITE, email)).status).toBe(404);
+    expect((await getLead(SITE, anon)).status).toBe(404);
+    const listed = ((await (await adminFetch(`/v1/sites/${SITE}/leads?limit=500`)).json()) as any).leads;
+    expect(listed.some((l: any) => l.leadId === lead.body.id)).toBe(false);
+
+    const fresh = await send(SITE, anon, [pageView("/")]);
+    expect(fresh.body.lead.score).toBe(1);
+  });
+});
+
+describe("Segment-compatible ingestion", () => {
+  it("scores track, identify and page calls through the same rules", async () => {
+    const user = `${uid("seg")}@example.com`;
+    expect((await segment("/v1/identify", { userId: user, traits: { company: "Acme" }, messageId: uid("m") })).status).toBe(200);
+    expect((await segment("/v1/page", { userId: user, properties: { path: "/pricing", url: "https://shop.test/pricing" }, messageId: uid("m") })).status).toBe(200);
+    expect((await segment("/v1/track", { userId: user, event: "Product Added", properties: { sku: "k1" }, messageId: uid("m") })).status).toBe(200);
+    const lead = await getLead(SITE, user);
+    expect(lead.body.score).toBe(31 + 25);
+    expect(lead.body.traits.company).toBe("Acme");
+  });
+
+  it("counts a duplicate messageId once", async () => {
+    const user = `${uid("dup")}@example.com`;
+    const message = { userId: user, event: "cart_add", messageId: uid("m") };
+    await segment("/v1/track", message);
+    await segment("/v1/batch", { batch: [{ ...message, type: "track" }] });
+    expect((await getLead(SITE, user)).body.score).toBe(25);
+  });
+
+  it("merges through identify with an anonymousId and through alias", async () => {
+    const anon1 = uid("seg-anon");
+    const anon2 = uid("seg-anon");
+    const user = `${uid("merge")}@example.com`;
+    await segment("/v1/page", { anonymousId: anon1, properties: { path: "/pricing" } });
+    await segment("/v1/track", { anonymousId: anon2, event: "chat_open" });
+    await segment("/v1/identify", { anonymousId: anon1, userId: user });
+    await segment("/v1/alias", { previousId: anon2, userId: user });
+    const lead = await getLead(SITE, user);
+    expect(lead.body.score).toBe(41);
+    expect((await getLead(SITE, anon2)).body.id).toBe(lead.body.id);
+  });
+
+  it("answers 401 to a wrong or missing write key, the public site id included", async () => {
+    const body = { userId: "x@example.com", event: "cart_add" };
+    for (const key of [null, "segtest.wrong", SITE, "nosite.whatever", ""]) {
+      const res = await segment("/v1/track", body, key);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as any).error.code).toBe("unauthorized");
+    }
+    const viaBody = await SELF.fetch("https://leadscore.test/v1/track", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, writeKey: env.TEST_WRITE_KEY }) });
+    expect(viaBody.status).toBe(200);
+  });
+
+  it("answers 400 to invalid JSON, oversized events and far-future timestamps, storing nothing", async () => {
+    const user = `${uid("bad")}@example.com`;
+    const cases: Array<[string, Response]> = [
+      ["invalid JSON", await SELF.fetch("https://leadscore.test/v1/track", { method: "POST", headers: { "content-type": "application/json", authorization: basic(env.TEST_WRITE_KEY) }, body: "{nope" })],
+      ["no identity", await segment("/v1/track", { event: "cart_add" })],
+      ["an oversized event", await segment("/v1/track", { userId: user, event: "cart_add", properties: { big: "x".repeat(40_000) } })],
+      ["an oversized batch", await segment("/v1/batch", { batch: Array.from({ length: 20 }, () => ({ type: "track", userId: user, event: "cart_add", properties: { big: "x".repeat(30_000) } })) })],
+      ["a far-future timestamp", await segment("/v1/track", { userId: user, event: "cart_add", timestamp: "2999-01-01T00:00:00Z" })],
+      ["a batch with one bad item", await segment("/v1/batch", { batch: [{ type: "track", userId: user, event: "cart_add" }, { type: "track", userId: user }] })],
+    ];
+    for (const [name, res] of cases) {
+      expect(res.status, name).toBe(400);
+      expect(((await res.json()) as any).error.code, name).toEqual(expect.any(String));
+    }
+    expect((await getLead(SITE, user)).status).toBe(404);
+  });
+});

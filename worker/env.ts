@@ -1,0 +1,22 @@
+import type { LeadObject } from "./lead/LeadObject";
+import type { SiteObject } from "./site/SiteObject";
+
+/** Bindings and vars the worker reads; secrets named by site configs are looked up by name at run time. */
+export interface Env {
+  LEADS: DurableObjectNamespace<LeadObject>;
+  SITES: DurableObjectNamespace<SiteObject>;
+  /** Bearer token of the operator API. Unset means the operator API answers 401 to everyone. */
+  ADMIN_TOKEN?: string;
+  /** "1" serves the demo shop and seeds the demo site's config (local development). */
+  DEMO?: string;
+  /** Comma-separated host[:port] list that webhooks may reach over http or private addresses. */
+  WEBHOOK_ALLOW_HOSTS?: string;
+  /** Where the demo site's webhooks go (the local inspector `npm start` runs). */
+  DEMO_WEBHOOK_URL?: string;
+}
+
+/** Reads a secret by the name a site config gives for it (e.g. `{ "env": "DEMO_WEBHOOK_SECRET" }`). */
+export function readSecret(env: Env, name: string): string | undefined {
+  const value = (env as unknown as Record<string, unknown>)[name];
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,42 @@
+import type { Env } from "../env";
+
+/** Lead ids are opaque: `u_` + hash for known people, `a_` + hash for anonymous visitors. */
+const LEAD_ID = /^[ua]_[0-9a-f]{32}$/;
+
+/**
+ * Normalises a user id: e-mail addresses are compared case- and whitespace-insensitively, so
+ * " Ada@Example.COM " and "ada@example.com" are one person; other ids are only trimmed.
+ */
+export function normaliseUserId(userId: string): string {
+  const trimmed = userId.trim();
+  return trimmed.includes("@") ? trimmed.toLowerCase() : trimmed;
+}
+
+async function hashHex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The lead id of a known person on a site. The site is hashed in so ids do not link across sites. */
+export async function leadIdForUser(site: string, userId: string): Promise<string> {
+  return `u_${await hashHex(`${site}\u0000user\u0000${normaliseUserId(userId)}`)}`;
+}
+
+/** The lead id of an anonymous visitor (snippet anonymous id or Segment anonymousId). */
+export async function leadIdForAnonymous(site: string, anonymousId: string): Promise<string> {
+  return `a_${await hashHex(`${site}\u0000anon\u0000${anonymousId}`)}`;
+}
+
+/**
+ * Resolves what an operator puts in a URL: a lead id as-is, an e-mail or other user id when it
+ * contains "@", otherwise an anonymous id.
+ */
+export async function resolveLeadRef(site: string, ref: string): Promise<string> {
+  if (LEAD_ID.test(ref)) return ref;
+  return ref.includes("@") ? leadIdForUser(site, ref) : leadIdForAnonymous(site, ref);
+}
+
+/** Durable Object names are per site, so one site's leads can never reach another's object. */
+export function leadStub(env: Env, site: string, leadId: string) {
+  return env.LEADS.get(env.LEADS.idFromName(`${site}/${leadId}`));
+}

@@ -1,0 +1,76 @@
+import type { ScoringEvent } from "../scoring";
+import type { StoredConfig } from "../site/SiteObject";
+
+/** Who a lead object belongs to. Written once, and again only when identity changes. */
+export interface LeadIdentity {
+  site: string;
+  leadId: string;
+  userId: string | null;
+  anonymousIds: string[];
+  /** Lead ids of anonymous leads merged into this one (erasure and the index follow them). */
+  mergedLeadIds?: string[];
+}
+
+/** What an anonymous lead hands over when it is merged into a known one. */
+export interface AbsorbResult {
+  events: ScoringEvent[];
+  anonymousIds: string[];
+  /** Set when the anonymous lead had already been merged (into this or another lead). */
+  mergedInto: string | null;
+  leadId: string | null;
+}
+
+export interface IngestRequest {
+  site: string;
+  leadId: string;
+  userId: string | null;
+  anonymousId: string | null;
+  events: ScoringEvent[];
+  config: StoredConfig;
+}
+
+/** What the snippet and the operator see of a lead in an answer. */
+export interface LeadSummary {
+  id: string;
+  userId: string | null;
+  score: number;
+  label: string;
+  stage: string;
+}
+
+export type LeadAction = { type: "promo"; code: string };
+
+export interface IngestResult {
+  lead: LeadSummary;
+  actions: LeadAction[];
+  accepted: number;
+  duplicates: number;
+  /** SQLite rows this request wrote, from the storage API's own counters (cost accounting). */
+  rowsWritten: number;
+  rowsRead: number;
+  /** Set when this anonymous lead was merged: the caller re-sends to that lead instead. */
+  mergedInto?: string;
+  /** Set when the lead sent more than its limit: seconds until it may send again. Nothing was stored. */
+  retryAfter?: number;
+}
+
+/** An outbox row: one webhook message for one endpoint, or an index update for the site object. */
+export interface OutboxRow {
+  message_id: string;
+  endpoint_id: string;
+  type: string;
+  body: string;
+  attempts: number;
+  next_at: number;
+  last_error: string | null;
+}
+
+/** Endpoint id reserved for rows that update the site's lead index rather than call a webhook. */
+export const INDEX_OUTBOX = "#index";
+
+/** What `describe` answers: the lead, or where a merged anonymous lead went. */
+export interface LeadDescription {
+  mergedInto?: string;
+  anonymousIds?: string[];
+  [key: string]: unknown;
+}

@@ -1,0 +1,25 @@
+import { Hono } from "hono";
+import type { Env } from "../env";
+import { DEMO_FILES, SNIPPET_JS } from "../generated/assets";
+
+export const assets = new Hono<{ Bindings: Env }>();
+
+assets.get("/leadscore.js", (c) => {
+  c.header("Content-Type", "application/javascript; charset=utf-8");
+  // Short browser cache, longer at the edge: a new snippet reaches every site within minutes.
+  c.header("Cache-Control", "public, max-age=300, s-maxage=3600");
+  c.header("Access-Control-Allow-Origin", "*");
+  return c.body(SNIPPET_JS);
+});
+
+/** The demo shop, only with DEMO=1 (local development); `/app/*` is the SPA's fallback page. */
+assets.get("*", async (c, next) => {
+  if (c.env.DEMO !== "1") return next();
+  const path = new URL(c.req.url).pathname;
+  const candidates = path.startsWith("/app/") ? ["/app.html"] : [path, `${path.replace(/\/$/, "")}/index.html`, `${path}.html`];
+  const file = candidates.map((p) => DEMO_FILES[p]).find(Boolean);
+  if (!file) return next();
+  c.header("Content-Type", file.type);
+  c.header("Cache-Control", "no-store");
+  return c.body(file.body);
+});

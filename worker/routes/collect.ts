@@ -1,0 +1,105 @@
+import { Hono } from "hono";
+import { isbot } from "isbot";
+import type { Env } from "../env";
+import { ApiError, parseOr } from "../http/errors";
+import { readJson } from "../http/body";
+import { WindowLimiter } from "../http/rate-limit";
+import { leadIdForAnonymous, leadIdForUser, normaliseUserId } from "../lead/ids";
+import { ingestForLead } from "../lead/ingest";
+import type { ScoringEvent } from "../scoring";
+import { loadSiteConfig } from "../site/config-cache";
+import { collectBatchSchema, type CollectBatch } from "./collect-schema";
+import { originAllowed } from "./origins";
+
+/** keepalive request bodies are capped at 64 KiB by browsers; nothing legitimate is larger. */
+const MAX_COLLECT_BYTES = 64 * 1024;
+/** Events older than this (by the visitor's own clock, relative to sending) are not scored. */
+const MAX_EVENT_AGE_MS = 24 * 60 * 60 * 1000;
+const KIND_NAMES = { p: "page_view", i: "identify" } as const;
+const CLIENT_LIMITER = new WindowLimiter(60_000);
+
+export const collect = new Hono<{ Bindings: Env }>();
+
+collect.options("/e", (c) => {
+  const origin = c.req.header("origin");
+  if (origin) corsHeaders(c.header.bind(c), origin);
+  c.header("Access-Control-Allow-Methods", "POST");
+  c.header("Access-Control-Allow-Headers", "Content-Type");
+  c.header("Access-Control-Max-Age", "86400");
+  return c.body(null, 204);
+});
+
+collect.post("/e", async (c) => {
+  const now = Date.now();
+  const origin = c.req.header("origin");
+  if (origin) corsHeaders(c.header.bind(c), origin);
+  // text/plain keeps the request CORS-simple (no preflight); application/json is accepted too.
+  const raw = await readJson(c.req.raw, { maxBytes: MAX_COLLECT_BYTES, types: ["text/plain", "application/json"] });
+  const batch = parseOr(collectBatchSchema, raw);
+
+  const stored = await loadSiteConfig(c.env, batch.s, now);
+  if (!stored) throw new ApiError(404, "unknown_site", `No site "${batch.s}" is configured`);
+  const selfOrigin = new URL(c.req.url).origin;
+  if (!origin || !originAllowed(origin, stored.config.origins, selfOrigin)) {
+    throw new ApiError(403, "origin_not_allowed", `Events for "${batch.s}" are not accepted from ${origin ?? "a request without an Origin"}`);
+  }
+  const client = c.req.header("cf-connecting-ip") ?? "local";
+  const wait = CLIENT_LIMITER.take(`${batch.s}|${client}`, 1, stored.config.limits.clientRequestsPerMinute, now);
+  if (wait > 0) throw new ApiError(429, "rate_limited", "Too many requests from this client; try again later", [], { "Retry-After": String(wait) });
+  if (stored.config.ignoreBots && isbot(c.req.header("user-agent") ?? "")) {
+    return c.json({ ignored: "bot", accepted: 0, duplicates: 0, actions: [] }, 202);
+  }
+
+  const userId = batch.u ? normaliseUserId(batch.u) : null;
+  const leadId = userId ? await leadIdForUser(batch.s, userId) : await leadIdForAnonymous(batch.s, batch.a);
+  const result = await ingestForLead(c.env, {
+    site: batch.s,
+    leadId,
+    userId,
+    anonymousId: batch.a,
+    events: toScoringEvents(batch, now),
+    config: stored,
+  });
+  return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
+});
+
+function corsHeaders(set: (name: string, value: string) => void, origin: string): void {
+  // Reflecting the origin is safe: the answer carries no credentials and writes were already checked.
+  set("Access-Control-Allow-Origin", origin);
+  set("Vary", "Origin");
+}
+
+/**
+ * Maps wire events to engine events, on the worker's clock: a visitor's clock can be off by
+ * hours, so each event keeps only its offset from the newest event in the batch (sent last).
+ */
+export function toScoringEvents(batch: CollectBatch, now: number): ScoringEvent[] {
+  const newest = Math.max(...batch.e.map((e) => e.t));
+  return batch.e.flatMap((e) => {
+    const age = newest - e.t;
+    if (age > MAX_EVENT_AGE_MS) return [];
+    const event: ScoringEvent = { id: e.i, name: e.k === "t" ? e.n : KIND_NAMES[e.k], ts: now - age };
+    if (e.l) {
+      event.url = e.l;
+      event.path = safePath(e.l);
+    }
+    if (e.r) event.referrer = e.r;
+    if (e.p) event.props = e.p;
+    if (e.k === "i") event.traits = identifyTraits(e.tr, batch.u);
+    return [event];
+  });
+}
+
+/** Fit rules match on e-mail domains, so an e-mail user id is also the `email` trait unless one is given. */
+function identifyTraits(traits: Record<string, unknown> | undefined, userId: string | undefined): Record<string, unknown> {
+  const email = userId?.includes("@") ? normaliseUserId(userId) : undefined;
+  return email && !traits?.email ? { ...traits, email } : { ...traits };
+}
+
+function safePath(url: string): string | undefined {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+}

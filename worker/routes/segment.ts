@@ -1,0 +1,142 @@
+import { Hono, type Context } from "hono";
+import type { Env } from "../env";
+import { readSecret } from "../env";
+import { secretsEqual } from "../http/auth";
+import { readJson } from "../http/body";
+import { ApiError, issuesFromZod, type ErrorIssue } from "../http/errors";
+import { leadIdForAnonymous, leadIdForUser, normaliseUserId } from "../lead/ids";
+import { ingestForLead } from "../lead/ingest";
+import type { ScoringEvent } from "../scoring";
+import { siteIdSchema } from "../site/config";
+import { loadSiteConfig } from "../site/config-cache";
+import type { StoredConfig } from "../site/SiteObject";
+import { eventTime, toScoringEvent } from "./segment-events";
+import { batchSchema, MAX_SEGMENT_BATCH_BYTES, MAX_SEGMENT_EVENT_BYTES, SEGMENT_SCHEMAS, type SegmentMessage, type SegmentType } from "./segment-schema";
+
+export const segment = new Hono<{ Bindings: Env }>();
+
+/**
+ * Authenticates as Segment does: HTTP Basic with the write key as user name (empty password), or
+ * `writeKey` in the body. Write keys look like `<site>.<secret>`: the site is read from the key, and
+ * the whole key is compared in constant time with the secret the site's config names.
+ */
+async function authenticate(c: Context<{ Bindings: Env }>, bodyKey: unknown, now: number): Promise<{ site: string; stored: StoredConfig }> {
+  const header = c.req.header("authorization") ?? "";
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1];
+  let key: string | undefined;
+  if (basic) {
+    try {
+      key = atob(basic).split(":")[0];
+    } catch {
+      key = undefined;
+    }
+  }
+  key ||= typeof bodyKey === "string" ? bodyKey : undefined;
+  const unauthorized = new ApiError(401, "unauthorized", "Send the site's secret write key as HTTP Basic user name or as writeKey", [], { "WWW-Authenticate": 'Basic realm="leadscore"' });
+  if (!key) throw unauthorized;
+  const site = siteIdSchema.safeParse(key.split(".")[0]);
+  if (!site.success) throw unauthorized;
+  const stored = await loadSiteConfig(c.env, site.data, now);
+  const expected = stored?.config.writeKey ? readSecret(c.env, stored.config.writeKey.env) : undefined;
+  if (!stored || !expected || !(await secretsEqual(key, expected))) throw unauthorized;
+  return { site: site.data, stored };
+}
+
+/** Validates each message with its type's schema; any mistake rejects the whole request, storing nothing. */
+function parseMessages(items: unknown[], prefix: string, batchSentAt: string | undefined, now: number): Array<{ message: SegmentMessage; ts: number }> {
+  const issues: ErrorIssue[] = [];
+  const out: Array<{ message: SegmentMessage; ts: number }> = [];
+  items.forEach((item, i) => {
+    const path = items.length === 1 && prefix === "$" ? "$" : `${prefix}[${i}]`;
+    if (JSON.stringify(item).length > MAX_SEGMENT_EVENT_BYTES) {
+      issues.push({ path, message: "An event is at most 32 KB" });
+      return;
+    }
+    const raw = item as { type: string };
+    const type = (raw.type === "screen" ? "page" : raw.type) as SegmentType;
+    const parsed = SEGMENT_SCHEMAS[type].safeParse(item);
+    if (!parsed.success) {
+      issues.push(...issuesFromZod(parsed.error).map((x) => ({ ...x, path: path + x.path.slice(1) })));
+      return;
+    }
+    const message = { ...(parsed.data as object), type } as SegmentMessage;
+    const ts = eventTime(message, batchSentAt, now);
+    if (ts === null) {
+      issues.push({ path: `${path}.timestamp`, message: "The timestamp is invalid, more than a day ahead, or more than 400 days old" });
+      return;
+    }
+    out.push({ message, ts });
+  });
+  // Segment answers 400 for invalid and oversized events alike.
+  if (issues.length > 0) throw new ApiError(400, "invalid_request", "Some events are invalid; nothing was stored", issues.slice(0, 50));
+  return out;
+}
+
+interface LeadGroup {
+  leadId: string;
+  userId: string | null;
+  anonymousId: string | null;
+  events: ScoringEvent[];
+}
+
+/** Groups messages per lead and identity pair, in order: one object request per group. */
+async function groupByLead(site: string, messages: Array<{ message: SegmentMessage; ts: number }>): Promise<LeadGroup[]> {
+  const groups = new Map<string, LeadGroup>();
+  for (const { message, ts } of messages) {
+    const userId = message.userId ? normaliseUserId(message.userId) : null;
+    const anonymousId = (message.type === "alias" ? message.previousId : message.anonymousId) ?? null;
+    const leadId = userId ? await leadIdForUser(site, userId) : await leadIdForAnonymous(site, anonymousId!);
+    const key = `${leadId}|${userId ? (anonymousId ?? "") : ""}`;
+    const group = groups.get(key) ?? { leadId, userId, anonymousId, events: [] };
+    groups.set(key, group);
+    const event = toScoringEvent(message, message.messageId ?? `seg_${crypto.randomUUID()}`, ts);
+    if (event) group.events.push(event);
+  }
+  return [...groups.values()];
+}
+
+async function ingestAll(env: Env, site: string, stored: StoredConfig, groups: LeadGroup[]): Promise<void> {
+  // Groups of one lead go in order (a merge before the events that follow it); leads go in parallel.
+  const byLead = new Map<string, LeadGroup[]>();
+  for (const g of groups) byLead.set(g.leadId, [...(byLead.get(g.leadId) ?? []), g]);
+  await Promise.all(
+    [...byLead.values()].map(async (list) => {
+      for (const g of list) await ingestForLead(env, { site, leadId: g.leadId, userId: g.userId, anonymousId: g.anonymousId, events: g.events, config: stored });
+    }),
+  );
+}
+
+async function readSegmentBody(c: Context<{ Bindings: Env }>): Promise<Record<string, unknown>> {
+  try {
+    const body = await readJson(c.req.raw, { maxBytes: MAX_SEGMENT_BATCH_BYTES, types: ["application/json", "text/plain"] });
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new ApiError(400, "invalid_request", "The body must be a JSON object");
+    return body as Record<string, unknown>;
+  } catch (err) {
+    // Segment answers 400 for oversized payloads; keep its status for drop-in compatibility.
+    if (err instanceof ApiError && err.status === 413) throw new ApiError(400, err.code, "A batch is at most 500 KB");
+    throw err;
+  }
+}
+
+for (const type of Object.keys(SEGMENT_SCHEMAS) as SegmentType[]) {
+  segment.post(`/v1/${type}`, async (c) => {
+    const now = Date.now();
+    const body = await readSegmentBody(c);
+    const { site, stored } = await authenticate(c, body.writeKey, now);
+    const messages = parseMessages([{ ...body, type }], "$", undefined, now);
+    await ingestAll(c.env, site, stored, await groupByLead(site, messages));
+    return c.json({ success: true });
+  });
+}
+
+segment.post("/v1/batch", async (c) => {
+  const now = Date.now();
+  const body = await readSegmentBody(c);
+  const { site, stored } = await authenticate(c, body.writeKey, now);
+  const batch = batchSchema.safeParse(body);
+  if (!batch.success) throw new ApiError(400, "invalid_request", "The batch does not match Segment's shape", issuesFromZod(batch.error));
+  const items = batch.data.batch.map((item) => (batch.data.context && !item.context ? { ...item, context: batch.data.context } : item));
+  const messages = parseMessages(items, "$.batch", batch.data.sentAt, now);
+  await ingestAll(c.env, site, stored, await groupByLead(site, messages));
+  return c.json({ success: true });
+});

@@ -1,0 +1,146 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import type { SiteConfig } from "./config";
+
+/** A row of the site's lead index: enough to list and sort leads without waking their objects. */
+export interface LeadIndexEntry {
+  leadId: string;
+  userId: string | null;
+  score: number;
+  label: string;
+  stage: string;
+  updatedAt: number;
+  /** Anonymous leads merged into this one: their index rows go. */
+  replaces?: string[];
+}
+
+export interface StoredConfig {
+  config: SiteConfig;
+  version: number;
+  updatedAt: number;
+  /** Endpoints that answered 410 Gone: nothing more is sent to them until the config is saved again. */
+  disabledEndpoints: string[];
+}
+
+export interface DeadLetter {
+  messageId: string;
+  endpointId: string;
+  leadId: string;
+  type: string;
+  body: string;
+  attempts: number;
+  lastError: string;
+  failedAt: number;
+}
+
+/**
+ * One object per site: its scoring config (versioned), the lead index, webhook endpoint state and
+ * dead letters. It is off the hot path by design: the worker caches the config per isolate, and lead
+ * objects report here only when something that matters changes (label, stage, identity), through
+ * their outbox, so no site object becomes a hot spot.
+ */
+export class SiteObject extends DurableObject<Env> {
+  #sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#sql = ctx.storage.sql;
+    // Schema creation is synchronous SQL, so it completes before any request is delivered.
+    this.#sql.exec(`
+      CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS disabled_endpoints (endpoint_id TEXT PRIMARY KEY, reason TEXT NOT NULL, at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS leads (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS leads_by_score ON leads (score DESC);
+      CREATE TABLE IF NOT EXISTS dead_letters (message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, lead_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, endpoint_id));
+    `);
+  }
+
+  getConfig(): StoredConfig | null {
+    const row = this.#sql.exec<{ json: string; version: number; updated_at: number }>("SELECT json, version, updated_at FROM config WHERE id = 1").toArray()[0];
+    if (!row) return null;
+    const disabled = this.#sql.exec<{ endpoint_id: string }>("SELECT endpoint_id FROM disabled_endpoints").toArray();
+    return {
+      config: JSON.parse(row.json) as SiteConfig,
+      version: row.version,
+      updatedAt: row.updated_at,
+      disabledEndpoints: disabled.map((r) => r.endpoint_id),
+    };
+  }
+
+  /** Saves an already validated config; saving re-enables endpoints an earlier 410 disabled. */
+  putConfig(config: SiteConfig, now: number): StoredConfig {
+    const current = this.#sql.exec<{ version: number }>("SELECT version FROM config WHERE id = 1").toArray()[0];
+    const version = (current?.version ?? 0) + 1;
+    this.#sql.exec(
+      "INSERT INTO config (id, json, version, updated_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, version = excluded.version, updated_at = excluded.updated_at",
+      JSON.stringify(config), version, now,
+    );
+    this.#sql.exec("DELETE FROM disabled_endpoints");
+    return { config, version, updatedAt: now, disabledEndpoints: [] };
+  }
+
+  disableEndpoint(endpointId: string, reason: string, now: number): void {
+    this.#sql.exec("INSERT OR REPLACE INTO disabled_endpoints (endpoint_id, reason, at) VALUES (?, ?, ?)", endpointId, reason, now);
+  }
+
+  upsertLead(entry: LeadIndexEntry): void {
+    for (const id of entry.replaces ?? []) this.#sql.exec("DELETE FROM leads WHERE lead_id = ?", id);
+    this.#sql.exec(
+      `INSERT INTO leads (lead_id, user_id, score, label, stage, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at
+       WHERE excluded.updated_at >= leads.updated_at`,
+      entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt,
+    );
+  }
+
+  removeLeads(leadIds: string[]): void {
+    for (const id of leadIds) {
+      this.#sql.exec("DELETE FROM leads WHERE lead_id = ?", id);
+      this.#sql.exec("DELETE FROM dead_letters WHERE lead_id = ?", id);
+    }
+  }
+
+  listLeads(options: { label?: string; limit: number }): LeadIndexEntry[] {
+    const rows = options.label
+      ? this.#sql.exec("SELECT * FROM leads WHERE label = ? ORDER BY score DESC, lead_id LIMIT ?", options.label, options.limit)
+      : this.#sql.exec("SELECT * FROM leads ORDER BY score DESC, lead_id LIMIT ?", options.limit);
+    return rows.toArray().map((r) => ({
+      leadId: r.lead_id as string,
+      userId: (r.user_id as string | null) ?? null,
+      score: r.score as number,
+      label: r.label as string,
+      stage: r.stage as string,
+      updatedAt: r.updated_at as number,
+    }));
+  }
+
+  addDeadLetter(letter: DeadLetter): void {
+    this.#sql.exec(
+      "INSERT OR REPLACE INTO dead_letters (message_id, endpoint_id, lead_id, type, body, attempts, last_error, failed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      letter.messageId, letter.endpointId, letter.leadId, letter.type, letter.body, letter.attempts, letter.lastError, letter.failedAt,
+    );
+  }
+
+  listDeadLetters(endpointId: string, limit: number): DeadLetter[] {
+    return this.#sql
+      .exec("SELECT * FROM dead_letters WHERE endpoint_id = ? ORDER BY failed_at LIMIT ?", endpointId, limit)
+      .toArray()
+      .map((r) => ({
+        messageId: r.message_id as string,
+        endpointId: r.endpoint_id as string,
+        leadId: r.lead_id as string,
+        type: r.type as string,
+        body: r.body as string,
+        attempts: r.attempts as number,
+        lastError: r.last_error as string,
+        failedAt: r.failed_at as number,
+      }));
+  }
+
+  /** Removes and returns dead letters so they can be redelivered (they come back here if they fail again). */
+  takeDeadLetters(endpointId: string, messageIds: string[] | null): DeadLetter[] {
+    const letters = this.listDeadLetters(endpointId, 1000).filter((l) => !messageIds || messageIds.includes(l.messageId));
+    for (const l of letters) this.#sql.exec("DELETE FROM dead_letters WHERE message_id = ? AND endpoint_id = ?", l.messageId, l.endpointId);
+    return letters;
+  }
+}

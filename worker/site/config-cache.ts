@@ -1,0 +1,44 @@
+import type { Env } from "../env";
+import type { StoredConfig } from "./SiteObject";
+import { demoConfig } from "./demo-config";
+
+/**
+ * How long an isolate trusts its copy of a site's config. Config is read-mostly: caching it here
+ * means scoring an event costs no Durable Object request for config. A `PUT` updates the copy of
+ * the isolate that served it at once; other isolates pick it up within this window.
+ */
+const CONFIG_TTL_MS = 5_000;
+
+const CACHE = new Map<string, { stored: StoredConfig | null; fetchedAt: number }>();
+
+export function siteStub(env: Env, site: string) {
+  return env.SITES.get(env.SITES.idFromName(site));
+}
+
+/**
+ * The config in force for `site`, from the isolate cache when fresh. With `DEMO=1` the demo site
+ * starts from the shipped B2C shop config until an operator saves another.
+ *
+ * @example const stored = await loadSiteConfig(env, "demo", Date.now())
+ */
+export async function loadSiteConfig(env: Env, site: string, now: number): Promise<StoredConfig | null> {
+  const cached = CACHE.get(site);
+  if (cached && now - cached.fetchedAt < CONFIG_TTL_MS) return cached.stored;
+  // RPC results are structured clones; the plain-data view is all this cache keeps.
+  let stored: StoredConfig | null = (await siteStub(env, site).getConfig()) as StoredConfig | null;
+  if (!stored && env.DEMO === "1" && site === "demo") {
+    stored = { config: demoConfig(env), version: 0, updatedAt: 0, disabledEndpoints: [] };
+  }
+  CACHE.set(site, { stored, fetchedAt: now });
+  return stored;
+}
+
+/** Replaces this isolate's copy after a save, so the very next event is scored with it. */
+export function rememberSiteConfig(site: string, stored: StoredConfig, now: number): void {
+  CACHE.set(site, { stored, fetchedAt: now });
+}
+
+/** Drops this isolate's copy (an endpoint was disabled, say) so the next read asks the site object. */
+export function forgetSiteConfig(site: string): void {
+  CACHE.delete(site);
+}

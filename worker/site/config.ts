@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { issuesFromZod } from "../http/errors";
+import { configIssues, scoringObjectSchema } from "../scoring";
+import { WEBHOOK_TYPES } from "../webhooks/payload";
+
+/** Public site ids appear in script tags and URLs: keep them URL-safe and short. */
+export const siteIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "A site id is 1-64 letters, digits, '-' or '_'");
+
+/** Secrets never live in the config: it names the environment variable (a Worker secret) that holds one. */
+export const secretRefSchema = z
+  .object({ env: z.string().regex(/^[A-Z][A-Z0-9_]{0,127}$/, "An environment variable name in UPPER_SNAKE case") })
+  .strict();
+
+/**
+ * An origin allowed to post events from a browser: an exact origin ("https://shop.example"),
+ * a wildcard subdomain ("https://*.shop.example"), "self" (the worker's own origin, for first-party
+ * proxies and the demo), or "*" (any; not recommended).
+ */
+export const originSchema = z
+  .string()
+  .regex(/^(\*|self|https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?)$/i, 'An origin like "https://shop.example", "https://*.shop.example", "self" or "*"');
+
+export const webhookEndpointSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i),
+    url: z.url({ protocol: /^https?$/ }),
+    types: z.array(z.enum(WEBHOOK_TYPES)).min(1).default([...WEBHOOK_TYPES]),
+    secret: secretRefSchema,
+    /** During a secret rotation both secrets sign every message, as Standard Webhooks allows. */
+    previousSecret: secretRefSchema.optional(),
+  })
+  .strict();
+
+export const promoSchema = z
+  .object({
+    /** The label that earns a code, usually "hot". */
+    label: z.string().min(1).default("hot"),
+    /** The lead must also have done this event (e.g. a cart add) to earn a code. */
+    requireEvent: z.string().min(1).optional(),
+    /** Printed before the random part: "HOT-" -> "HOT-7KQ2-M9XD". */
+    prefix: z.string().regex(/^[A-Z0-9-]{0,16}$/).default("LS-"),
+  })
+  .strict();
+
+/** Abuse limits; generous for people, tight for scripts. */
+export const limitsSchema = z
+  .object({
+    /** Events one lead may send a minute (browser and server-side together). */
+    leadEventsPerMinute: z.int().min(1).max(1_000_000).default(300),
+    /** Collect requests one client address may make a minute, per edge isolate. */
+    clientRequestsPerMinute: z.int().min(1).max(1_000_000).default(600),
+  })
+  .strict();
+
+export const siteConfigSchema = scoringObjectSchema
+  .extend({
+    $schema: z.string().optional(),
+    origins: z.array(originSchema).max(100).default([]),
+    writeKey: secretRefSchema.optional(),
+    ignoreBots: z.boolean().default(true),
+    webhooks: z.array(webhookEndpointSchema).max(20).default([]),
+    promo: promoSchema.optional(),
+    limits: limitsSchema.default({ leadEventsPerMinute: 300, clientRequestsPerMinute: 600 }),
+  })
+  .strict();
+
+export type SiteConfig = z.infer<typeof siteConfigSchema>;
+export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
+
+/** What a `PUT` says about a config: every problem with its JSON path, zod's and the engine's. */
+export function siteConfigIssues(input: unknown): Array<{ path: string; message: string }> {
+  const parsed = siteConfigSchema.safeParse(input);
+  if (!parsed.success) return issuesFromZod(parsed.error, 100);
+  const issues = configIssues(input);
+  const ids = new Set<string>();
+  parsed.data.webhooks.forEach((endpoint, i) => {
+    if (ids.has(endpoint.id)) issues.push({ path: `$.webhooks[${i}].id`, message: `Duplicate endpoint id "${endpoint.id}"` });
+    ids.add(endpoint.id);
+  });
+  return issues;
+}
