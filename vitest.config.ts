@@ -26,6 +26,8 @@ export const TEST_BINDINGS = {
   TEST_WRITE_KEY: "segtest.wk_5f0c2b7e9a1d4c38e2",
   // The receiver listens on a random port of 127.0.0.1: allow that host for plain-http webhooks.
   WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
+  // 0, 0.5 ms, 30 ms, 180 ms, 0.7 s, 1.8 s, 3.6 s, 3.6 s: the full ~27.6 h schedule in ~10 s.
+  WEBHOOK_RETRY_SCALE: "0.0001",
 };
 
 export default defineConfig({

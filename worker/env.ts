@@ -11,6 +11,8 @@ export interface Env {
   DEMO?: string;
   /** Comma-separated host[:port] list that webhooks may reach over http or private addresses. */
   WEBHOOK_ALLOW_HOSTS?: string;
+  /** Multiplies webhook retry delays (0 < scale <= 1); tests compress the day-long schedule with it. */
+  WEBHOOK_RETRY_SCALE?: string;
   /** Where the demo site's webhooks go (the local inspector `npm start` runs). */
   DEMO_WEBHOOK_URL?: string;
 }

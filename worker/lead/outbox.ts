@@ -22,7 +22,15 @@ export function allowedWebhookHosts(env: Env): string[] {
  */
 export async function drainOutbox(sql: SqlStorage, env: Env, identity: LeadIdentity, stored: StoredConfig | null, now: number): Promise<void> {
   const due = sql.exec<OutboxRow & Record<string, SqlStorageValue>>("SELECT * FROM outbox WHERE next_at <= ? ORDER BY next_at LIMIT ?", now, MAX_PER_ALARM).toArray();
-  await Promise.all(due.map((row) => settle(sql, env, identity, stored, row, now)));
+  if (due.length === 0) return;
+  // An endpoint another lead found gone (410) must not be called again by this one: ask the site
+  // object, once per drain, rather than trusting the config copy this lead was last scored with.
+  let current = stored;
+  if (stored && due.some((row) => row.endpoint_id !== INDEX_OUTBOX)) {
+    const disabledEndpoints = (await siteStub(env, identity.site).disabledEndpoints()) as string[];
+    current = { ...stored, disabledEndpoints };
+  }
+  await Promise.all(due.map((row) => settle(sql, env, identity, current, row, now)));
 }
 
 async function settle(sql: SqlStorage, env: Env, identity: LeadIdentity, stored: StoredConfig | null, row: OutboxRow, now: number): Promise<void> {
@@ -31,7 +39,7 @@ async function settle(sql: SqlStorage, env: Env, identity: LeadIdentity, stored:
       await siteStub(env, identity.site).upsertLead(JSON.parse(row.body));
       remove(sql, row);
     } catch (err) {
-      retryLater(sql, row, now, String(err));
+      retryLater(sql, env, row, now, String(err));
     }
     return;
   }
@@ -60,17 +68,26 @@ async function settle(sql: SqlStorage, env: Env, identity: LeadIdentity, stored:
   }
   const error = result.error ?? `HTTP ${result.status}`;
   if (nextAttemptDelay(row.attempts + 1) === null) return deadLetter(sql, env, identity, { ...row, attempts: row.attempts + 1 }, now, error);
-  retryLater(sql, row, now, error);
+  retryLater(sql, env, row, now, error);
 }
 
 function remove(sql: SqlStorage, row: OutboxRow): void {
   sql.exec("DELETE FROM outbox WHERE message_id = ? AND endpoint_id = ?", row.message_id, row.endpoint_id);
 }
 
-function retryLater(sql: SqlStorage, row: OutboxRow, now: number, error: string): void {
+/**
+ * WEBHOOK_RETRY_SCALE compresses the day-long retry schedule (0.0001 turns 10 h into 3.6 s) so tests
+ * and local experiments can watch a message exhaust its retries. Production leaves it unset (1).
+ */
+function retryScale(env: Env): number {
+  const scale = Number(env.WEBHOOK_RETRY_SCALE ?? "1");
+  return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1;
+}
+
+function retryLater(sql: SqlStorage, env: Env, row: OutboxRow, now: number, error: string): void {
   const attempts = row.attempts + 1;
   // Index updates are internal: they retry on the same schedule but never become dead letters.
-  const delay = nextAttemptDelay(attempts, { random: Math.random }) ?? 10 * 60 * 60 * 1000;
+  const delay = (nextAttemptDelay(attempts, { random: Math.random }) ?? 10 * 60 * 60 * 1000) * retryScale(env);
   sql.exec("UPDATE outbox SET attempts = ?, next_at = ?, last_error = ? WHERE message_id = ? AND endpoint_id = ?", attempts, now + delay, error.slice(0, 500), row.message_id, row.endpoint_id);
 }
 

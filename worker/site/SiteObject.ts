@@ -79,6 +79,10 @@ export class SiteObject extends DurableObject<Env> {
     return { config, version, updatedAt: now, disabledEndpoints: [] };
   }
 
+  disabledEndpoints(): string[] {
+    return this.#sql.exec<{ endpoint_id: string }>("SELECT endpoint_id FROM disabled_endpoints").toArray().map((r) => r.endpoint_id);
+  }
+
   disableEndpoint(endpointId: string, reason: string, now: number): void {
     this.#sql.exec("INSERT OR REPLACE INTO disabled_endpoints (endpoint_id, reason, at) VALUES (?, ?, ?)", endpointId, reason, now);
   }

@@ -1,0 +1,102 @@
+import { Webhook } from "standardwebhooks";
+import { describe, expect, it } from "vitest";
+import { adminFetch, env, eventually, putConfig, received, scriptChannel, send, shopConfig, uniqueSite, wire } from "./helpers";
+
+/** Each quote request is a fresh, uncapped 70 points: hot at once, then (with decay) cold again. */
+function crossingConfig(site: string, model: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
+  return shopConfig(site, extra, { rules: [{ id: "quote", event: "quote_request", points: 70 }, { id: "cart", event: "cart_add", points: 5 }], ...model });
+}
+
+const verify = (h: { body: string; headers: Record<string, string> }) => new Webhook(env.TEST_WEBHOOK_SECRET).verify(h.body, h.headers) as any;
+
+describe("webhook delivery", () => {
+  it("retries a failing receiver with the same webhook-id until it accepts; a deduplicating receiver processes each once", async () => {
+    const site = uniqueSite();
+    await scriptChannel(site, { failFirst: 3 });
+    await putConfig(site, crossingConfig(site));
+    await send(site, "visitor-retry-01", [wire("t", "quote_request")]);
+    await send(site, "visitor-retry-02", [wire("t", "quote_request")]);
+
+    const log = await eventually(async () => {
+      const all = await received(site);
+      return all.filter((h) => h.status === 204).length >= 2 ? all : undefined;
+    });
+    // Three failed attempts, then each message once; ids repeat only across retries of one message.
+    expect(log.filter((h) => h.status !== 204)).toHaveLength(3);
+    const processed = new Map<string, unknown>();
+    for (const h of log) if (h.status === 204 && !processed.has(h.headers["webhook-id"]!)) processed.set(h.headers["webhook-id"]!, verify(h));
+    expect(processed.size).toBe(2);
+    const attemptsById = Map.groupBy(log, (h) => h.headers["webhook-id"]);
+    expect([...attemptsById.values()].map((a) => a.length).reduce((x, y) => x + y)).toBe(5);
+    for (const attempts of attemptsById.values()) expect(new Set(attempts.map((a) => a.body)).size).toBe(1);
+  });
+
+  it("keeps a message that exhausts its retries as a dead letter, and redelivers it on request", async () => {
+    const site = uniqueSite();
+    await scriptChannel(site, { status: 500 });
+    await putConfig(site, crossingConfig(site));
+    await send(site, "visitor-dead-001", [wire("t", "quote_request")]);
+
+    const letters = await eventually(async () => {
+      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+      return res.deadLetters.length ? res.deadLetters : undefined;
+    }, 25_000);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ endpointId: "main", type: "lead.label_changed", attempts: 8, lastError: expect.stringContaining("500") });
+    expect((await received(site)).length).toBe(8);
+
+    await scriptChannel(site, {});
+    const redeliver = await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters/redeliver`, { method: "POST" });
+    expect(((await redeliver.json()) as any).redelivering).toBe(1);
+    const ok = await eventually(async () => (await received(site)).find((h) => h.status === 204));
+    expect(ok.headers["webhook-id"]).toBe(letters[0].messageId);
+    expect(verify(ok).data.current).toBe("hot");
+    const after = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+    expect(after.deadLetters).toHaveLength(0);
+  }, 40_000);
+
+  it("disables an endpoint that answers 410 Gone and sends it nothing more", async () => {
+    const site = uniqueSite();
+    await scriptChannel(site, { status: 410 });
+    await putConfig(site, crossingConfig(site));
+    await send(site, "visitor-gone-001", [wire("t", "quote_request")]);
+    await eventually(async () => ((await received(site)).length === 1 ? true : undefined));
+    await send(site, "visitor-gone-002", [wire("t", "quote_request")]);
+    const letters = await eventually(async () => {
+      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+      return res.deadLetters.length >= 2 ? res.deadLetters : undefined;
+    });
+    expect(letters.map((l: any) => l.lastError).join(" ")).toContain("410");
+    expect(await received(site)).toHaveLength(1);
+  });
+});
+
+describe("promo codes", () => {
+  it("issues one code to a lead with a cart crossing into hot three times: one webhook, one collect answer", async () => {
+    const site = uniqueSite();
+    await putConfig(site, crossingConfig(site, { decay: { halfLife: "1s" } }, { promo: { label: "hot", requireEvent: "cart_add", prefix: "HOT-" } }));
+    const codes: string[] = [];
+    for (let crossing = 1; crossing <= 3; crossing++) {
+      const res = await send(site, "visitor-promo-01", [wire("t", "cart_add"), wire("t", "quote_request")]);
+      expect(res.body.lead.label).toBe("hot");
+      codes.push(...res.body.actions.filter((a: any) => a.type === "promo").map((a: any) => a.code));
+      // Wait for the cool-down webhook, so the next batch is a fresh crossing into hot.
+      await eventually(async () => ((await received(site)).map(verify).filter((p) => p.type === "lead.label_changed" && p.data.direction === "down" && p.data.previous === "hot").length >= crossing ? true : undefined));
+    }
+    const hooks = (await received(site)).map(verify);
+    expect(hooks.filter((p) => p.type === "lead.label_changed" && p.data.current === "hot")).toHaveLength(3);
+    expect(codes).toHaveLength(1);
+    expect(codes[0]).toMatch(/^HOT-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    const promos = hooks.filter((p) => p.type === "lead.promo_issued");
+    expect(promos).toHaveLength(1);
+    expect(promos[0].data.promo.code).toBe(codes[0]);
+  }, 30_000);
+
+  it("gives no code to a hot lead without a cart", async () => {
+    const site = uniqueSite();
+    await putConfig(site, crossingConfig(site, {}, { promo: { label: "hot", requireEvent: "cart_add" } }));
+    const res = await send(site, "visitor-promo-02", [wire("t", "quote_request")]);
+    expect(res.body.lead.label).toBe("hot");
+    expect(res.body.actions).toEqual([]);
+  });
+});
