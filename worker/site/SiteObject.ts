@@ -41,6 +41,8 @@ export interface DeadLetter {
  */
 export class SiteObject extends DurableObject<Env> {
   #sql: SqlStorage;
+  /** Config reads since this object started: tests and the cost benchmark check the hot path makes none. */
+  #configReads = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,6 +58,7 @@ export class SiteObject extends DurableObject<Env> {
   }
 
   getConfig(): StoredConfig | null {
+    this.#configReads += 1;
     const row = this.#sql.exec<{ json: string; version: number; updated_at: number }>("SELECT json, version, updated_at FROM config WHERE id = 1").toArray()[0];
     if (!row) return null;
     const disabled = this.#sql.exec<{ endpoint_id: string }>("SELECT endpoint_id FROM disabled_endpoints").toArray();
@@ -77,6 +80,10 @@ export class SiteObject extends DurableObject<Env> {
     );
     this.#sql.exec("DELETE FROM disabled_endpoints");
     return { config, version, updatedAt: now, disabledEndpoints: [] };
+  }
+
+  configReads(): number {
+    return this.#configReads;
   }
 
   disabledEndpoints(): string[] {
