@@ -1,0 +1,112 @@
+/**
+ * The engine's entry points: apply events, advance time, replay from scratch. Each works on a copy of
+ * the state it is given and returns the new state with the changes, in the order they happened.
+ */
+import { diffViews } from "./changes";
+import { compile, type CompiledConfig } from "./compile";
+import { nextCrossingCompiled } from "./crossing";
+import { ingest, rememberEvent } from "./ingest";
+import type { ScoringConfig } from "./schema";
+import { cloneState, compareEarners, newLeadState } from "./state";
+import type { Change, LeadState, ScoringEvent } from "./types";
+import { activeSnapshot, settle, viewCompiled } from "./view";
+
+export interface Step {
+  at: number;
+  changes: Change[];
+  /** the event applied at this step; absent for a decay crossing */
+  event?: ScoringEvent;
+}
+
+/**
+ * Move the (mutable) state's clock to `now`, one decay crossing at a time; `onStep` hears every
+ * crossing that changed what the lead shows, at the exact instant it happened.
+ */
+export function advanceInPlace(state: LeadState, compiled: CompiledConfig, now: number, onStep: (step: Step) => void): void {
+  while (now > state.clock) {
+    const before = viewCompiled(state, compiled, state.clock);
+    const target = activeSnapshot(state, compiled, now);
+    // The score only falls between events: if nothing shows a move at `now`, nothing moved before it.
+    const moved = target.disqualifiedBy.length === 0 && (before.labelRank !== target.labelIndex || before.stageRank !== target.stageIndex);
+    const at = moved ? nextCrossingCompiled(state, compiled, state.clock) : null;
+    if (at === null || at > now) {
+      settle(state, compiled, now);
+      return;
+    }
+    settle(state, compiled, at);
+    const changes = diffViews(before, viewCompiled(state, compiled, at), at, { kind: "decay" });
+    if (changes.length) onStep({ at, changes });
+  }
+}
+
+function byTime(a: ScoringEvent, b: ScoringEvent): number {
+  return compareEarners([a.id, a.ts], [b.id, b.ts]);
+}
+
+/** Events in the order the engine applies them: by ts, then id. Events without a finite ts are dropped. */
+export function orderEvents(events: ScoringEvent[]): ScoringEvent[] {
+  return events.filter((e) => Number.isFinite(e.ts) && typeof e.id === "string").sort(byTime);
+}
+
+/**
+ * Apply one (new) event to the mutable state at its instant; false when it was a duplicate.
+ * Decay crossings due before the event are reported first.
+ */
+export function applyEventInPlace(
+  state: LeadState,
+  compiled: CompiledConfig,
+  event: ScoringEvent,
+  seen: Set<string>,
+  onStep: (step: Step) => void,
+): boolean {
+  if (seen.has(event.id)) return false;
+  // A late event (older than the clock) is folded in now: its points count decayed from its own ts.
+  const at = Math.max(state.clock, event.ts);
+  advanceInPlace(state, compiled, at, onStep);
+  if (!rememberEvent(state, seen, event)) return false;
+  const before = viewCompiled(state, compiled, at);
+  ingest(state, compiled, event);
+  settle(state, compiled, at);
+  const changes = diffViews(before, viewCompiled(state, compiled, at), at, { kind: "event", eventId: event.id, name: event.name });
+  onStep({ at, changes, event });
+  return true;
+}
+
+/**
+ * Apply events (any order; duplicates by id ignored) and then let time run to `now`.
+ * Changes come in the order they happened, each comparing the lead before and after its cause.
+ *
+ * @example const { state, changes } = applyEvents(prev, [{ id: "e1", name: "page_view", ts, url }], config, Date.now());
+ */
+export function applyEvents(state: LeadState, events: ScoringEvent[], config: ScoringConfig, now: number): { state: LeadState; changes: Change[] } {
+  const compiled = compile(config);
+  const next = cloneState(state);
+  const seen = new Set(next.seen.map(([id]) => id));
+  const changes: Change[] = [];
+  const collect = (step: Step) => changes.push(...step.changes);
+  for (const event of orderEvents(events)) applyEventInPlace(next, compiled, event, seen, collect);
+  advanceInPlace(next, compiled, now, collect);
+  return { state: next, changes };
+}
+
+/**
+ * Let time pass: the label and stage moves decay causes up to `now` (cause `decay`). Idempotent:
+ * advancing again to the same instant changes nothing. The Durable Object alarm calls this.
+ *
+ * @example const { state, changes } = advance(prev, config, alarmTime);
+ */
+export function advance(state: LeadState, config: ScoringConfig, now: number): { state: LeadState; changes: Change[] } {
+  const next = cloneState(state);
+  const changes: Change[] = [];
+  advanceInPlace(next, compile(config), now, (step) => changes.push(...step.changes));
+  return { state: next, changes };
+}
+
+/**
+ * Score a lead from scratch: the same as applying the events one by one in time order.
+ *
+ * @example replay(storedEvents, newConfig, Date.now())
+ */
+export function replay(events: ScoringEvent[], config: ScoringConfig, now: number): LeadState {
+  return applyEvents(newLeadState(), events, config, now).state;
+}

@@ -1,0 +1,66 @@
+/**
+ * When decay will next move a lead down a band: the exact millisecond, found by bisection on the
+ * closed-form score. Between events the score is a constant plus a sum of positive decaying terms
+ * (negative points never decay), so it only falls and the first instant below a line is well defined.
+ */
+import { lowerLine } from "./bands";
+import { compile, type CompiledConfig } from "./compile";
+import type { ScoringConfig } from "./schema";
+import { scoreAt, scoreFloor, type ScoreCurve } from "./score";
+import { activeSnapshot, type ModelSnapshot } from "./view";
+import type { LeadState } from "./types";
+
+/** Beyond this horizon (about 285 000 years) a crossing is "never". */
+const MAX_SEARCH_MS = 2 ** 53;
+
+/** The lines (hysteresis included) whose crossing changes what the lead shows: label, and stage unless a floor holds it. */
+export function visibleLines(snap: ModelSnapshot): { label?: number; stage?: number } {
+  const { model } = snap;
+  const label = lowerLine(model.labels.list, snap.labelIndex, model.hysteresis);
+  // A stage held up by a setStage floor does not show the score's stage moving under it.
+  const stage = snap.scoreStageIndex === snap.stageIndex ? lowerLine(model.stages.list, snap.scoreStageIndex, model.hysteresis) : undefined;
+  return { ...(label !== undefined ? { label } : {}), ...(stage !== undefined ? { stage } : {}) };
+}
+
+/**
+ * The first integer ms after `from` at which the curve is below `line`, or null if it never is.
+ * Precondition: the score at `from` is at or above the line.
+ */
+export function firstInstantBelow(curve: ScoreCurve, from: number, line: number): number | null {
+  if (scoreFloor(curve) >= line) return null;
+  let lo = Math.floor(from);
+  if (scoreAt(curve, lo) < line) return lo + 1;
+  let step = Math.max(1, Math.min(...curve.terms.map((t) => t.halfLife)));
+  let hi = lo + step;
+  while (scoreAt(curve, hi) >= line) {
+    step *= 2;
+    if (step > MAX_SEARCH_MS) return null;
+    hi = lo + step;
+  }
+  while (hi - lo > 1) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (scoreAt(curve, mid) < line) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** nextCrossing through a compiled config (internal fast path). */
+export function nextCrossingCompiled(state: LeadState, compiled: CompiledConfig, now: number): number | null {
+  const snap = activeSnapshot(state, compiled, now);
+  if (snap.disqualifiedBy.length > 0) return null;
+  const lines = visibleLines(snap);
+  const line = Math.max(lines.label ?? -Infinity, lines.stage ?? -Infinity);
+  if (line === -Infinity) return null;
+  return firstInstantBelow(snap.curve, snap.at, line);
+}
+
+/**
+ * The exact instant (ms, strictly after `now`) at which decay takes the lead below its current label's
+ * or stage's lower line (hysteresis included); null when that never happens. Point one alarm at it.
+ *
+ * @example const at = nextCrossing(state, config, Date.now()); if (at !== null) storage.setAlarm(at);
+ */
+export function nextCrossing(state: LeadState, config: ScoringConfig, now: number): number | null {
+  return nextCrossingCompiled(state, compile(config), now);
+}

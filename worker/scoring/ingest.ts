@@ -1,0 +1,131 @@
+/**
+ * Folding one event into a lead's state for every model: traits, dedupe window, rule accumulators
+ * (caps enforced), disqualifications and stage floors. Works for late events too: a late event is
+ * folded in closed form, and a cap keeps the earliest events whichever order they arrived in.
+ */
+import { matches } from "./condition";
+import { rulesForEvent, type CompiledBehaviourRule, type CompiledConfig, type CompiledModel } from "./compile";
+import { decayFactor } from "./decay";
+import { eventFacts } from "./event-facts";
+import { compareEarners, emptyModelState, insertSorted } from "./state";
+import type { Earner, LeadState, ModelState, RuleAccumulator, ScoringEvent } from "./types";
+
+/** Event ids remembered for dedupe. Older duplicates are the ingest layer's job (it keeps every id). */
+export const SEEN_MAX = 256;
+/** Earners remembered per rule for explanations. */
+export const RECENT_MAX = 20;
+/** How long per-period cap buckets are kept: a later-arriving event older than this earns nothing from such a rule. */
+export const PERIOD_CAP_RETENTION_MS = 35 * 86_400_000;
+
+/**
+ * Record an event id; false when it is a duplicate or too old to tell (the window is full and the
+ * event is older than everything in it).
+ */
+export function rememberEvent(state: LeadState, seen: Set<string>, event: ScoringEvent): boolean {
+  if (seen.has(event.id)) return false;
+  const earner: Earner = [event.id, event.ts];
+  if (state.seen.length >= SEEN_MAX && compareEarners(earner, state.seen[0]!) < 0) return false;
+  insertSorted(state.seen, earner);
+  seen.add(event.id);
+  while (state.seen.length > SEEN_MAX) seen.delete(state.seen.shift()![0]);
+  return true;
+}
+
+function mergeTraits(state: LeadState, event: ScoringEvent): void {
+  if (!event.traits) return;
+  const source: Earner = [event.id, event.ts];
+  for (const [key, value] of Object.entries(event.traits)) {
+    const previous = state.traitSrc[key];
+    // A late identify must not overwrite a value set by a newer one.
+    if (previous && compareEarners(source, previous) < 0) continue;
+    state.traits[key] = value;
+    state.traitSrc[key] = source;
+  }
+}
+
+function addEarning(acc: RuleAccumulator, earner: Earner, halfLife: number): void {
+  const ts = earner[1];
+  if (acc.n === 0) {
+    acc.u = 1;
+    acc.t0 = ts;
+  } else if (ts >= acc.t0) {
+    acc.u = acc.u * decayFactor(ts - acc.t0, halfLife) + 1;
+    acc.t0 = ts;
+  } else {
+    acc.u += decayFactor(acc.t0 - ts, halfLife);
+  }
+  acc.h = halfLife;
+  acc.n += 1;
+  insertSorted(acc.recent, earner);
+  if (acc.recent.length > RECENT_MAX) acc.recent.shift();
+}
+
+function removeEarning(acc: RuleAccumulator, earner: Earner, halfLife: number): void {
+  acc.n -= 1;
+  acc.u = acc.n === 0 ? 0 : Math.max(0, acc.u - decayFactor(acc.t0 - earner[1], halfLife));
+  acc.recent = acc.recent.filter(([id]) => id !== earner[0]);
+}
+
+/** The earner list a cap counts against for this event, or undefined when the event is past retention. */
+function capList(acc: RuleAccumulator, rule: CompiledBehaviourRule, ts: number): Earner[] | undefined {
+  const bucket = rule.cap!.bucket;
+  if (!bucket) return (acc.earners ??= []);
+  if (acc.n > 0 && ts < acc.t0 - PERIOD_CAP_RETENTION_MS) return undefined;
+  const buckets = (acc.buckets ??= {});
+  return (buckets[String(bucket(ts))] ??= []);
+}
+
+function pruneBuckets(acc: RuleAccumulator, rule: CompiledBehaviourRule): void {
+  const bucket = rule.cap?.bucket;
+  if (!bucket || !acc.buckets) return;
+  const oldest = bucket(acc.t0 - PERIOD_CAP_RETENTION_MS);
+  for (const key of Object.keys(acc.buckets)) if (Number(key) < oldest) delete acc.buckets[key];
+}
+
+/** Earn a rule's points once more, within its cap. A cap keeps the earliest events (by ts, then id). */
+function earn(ms: ModelState, rule: CompiledBehaviourRule, earner: Earner): void {
+  const acc = (ms.rules[rule.id] ??= { n: 0, u: 0, t0: earner[1], h: rule.halfLife, recent: [] });
+  if (rule.cap) {
+    const list = capList(acc, rule, earner[1]);
+    if (!list) return;
+    if (list.length >= rule.cap.max) {
+      const latest = list[list.length - 1]!;
+      if (compareEarners(earner, latest) > 0) return;
+      // A late event earlier than the latest earner takes its place, as a replay in time order would.
+      list.pop();
+      removeEarning(acc, latest, rule.halfLife);
+    }
+    insertSorted(list, earner);
+  }
+  addEarning(acc, earner, rule.halfLife);
+  pruneBuckets(acc, rule);
+}
+
+function applyToModel(state: LeadState, model: CompiledModel, event: ScoringEvent, facts: ReturnType<typeof eventFacts>): void {
+  const ms = (state.models[model.id] ??= emptyModelState());
+  const earner: Earner = [event.id, event.ts];
+  for (const rule of rulesForEvent(model, event.name)) {
+    if (!rule.test(event, facts)) continue;
+    if (rule.disqualify) ms.dq[rule.id] = Math.min(ms.dq[rule.id] ?? Infinity, event.ts);
+    if (rule.setStage !== undefined) {
+      const floor = ms.floor === undefined ? -1 : (model.stages.index.get(ms.floor) ?? -1);
+      if (rule.setStage > floor) ms.floor = model.stages.list[rule.setStage]!.name;
+    }
+    earn(ms, rule, earner);
+  }
+  if (event.traits) {
+    // Fit disqualifications stick once seen, even if the trait later changes (a competitor stays one).
+    for (const rule of model.fit) {
+      if (rule.disqualify && matches(rule.value(state.traits), rule.condition)) {
+        ms.dq[rule.id] = Math.min(ms.dq[rule.id] ?? Infinity, event.ts);
+      }
+    }
+  }
+}
+
+/** Fold one (new, deduplicated) event into the mutable state for every model of the config. */
+export function ingest(state: LeadState, compiled: CompiledConfig, event: ScoringEvent): void {
+  mergeTraits(state, event);
+  const facts = eventFacts(event);
+  for (const model of compiled.models) applyToModel(state, model, event, facts);
+}
