@@ -6,7 +6,7 @@ import { adminFetch, env, getLead, pageView, putConfig, send, shopConfig, unique
 describe("operator API", () => {
   it("refuses requests without the right bearer token", async () => {
     const site = uniqueSite();
-    for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: "Basic dGVzdA==" }]) {
+    for (const headers of [{}, { authorization: "Bearer wrong" }, { authorization: "Basic dGVzdA==" }] as Record<string, string>[]) {
       const res = await SELF.fetch(`https://x/v1/sites/${site}/config`, { headers });
       expect(res.status).toBe(401);
       expect(((await res.json()) as any).error.code).toBe("unauthorized");

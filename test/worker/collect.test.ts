@@ -48,6 +48,18 @@ describe("collect", () => {
     expect(res.body.lead.score).toBe(30 + 2 * 25 + 2);
   });
 
+  it("keeps a batch whose URL or prop is over-long, truncating the value instead of losing the batch", async () => {
+    const long = `/pricing?${"x".repeat(5000)}`;
+    const res = await send(site, "visitor-long-001", [pageView(long), wire("t", "cart_add", { p: { note: "y".repeat(3000) } })]);
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(2);
+    const lead = await getLead(site, "visitor-long-001");
+    const events = lead.body.recentEvents;
+    expect(Math.max(...events.map((e: any) => (e.url ?? "").length))).toBe(2048);
+    expect(events.find((e: any) => e.name === "cart_add").props.note).toHaveLength(1000);
+    expect(lead.body.score).toBe(31 + 25);
+  });
+
   it("answers CORS for allowed origins and 403 for others", async () => {
     const ok = await collect({ s: site, a: "visitor-cors0001", e: [pageView("/")] });
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://shop.test");

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { adminFetch, env, eventually, putConfig, received, scriptChannel, send, shopConfig, uniqueSite, wire } from "./helpers";
+import { adminFetch, env, eventually, getLead, putConfig, received, scriptChannel, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 /** Each quote request is a fresh, uncapped 70 points: hot at once, then (with decay) cold again. */
 function crossingConfig(site: string, model: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
@@ -98,5 +98,22 @@ describe("promo codes", () => {
     const res = await send(site, "visitor-promo-02", [wire("t", "quote_request")]);
     expect(res.body.lead.label).toBe("hot");
     expect(res.body.actions).toEqual([]);
+  });
+});
+
+describe("promo codes across identity", () => {
+  it("keeps the code a visitor earned anonymously as the person's only code after they identify", async () => {
+    const site = uniqueSite();
+    await putConfig(site, crossingConfig(site, {}, { promo: { label: "hot", requireEvent: "cart_add" } }));
+    const anon = await send(site, "visitor-promo-id1", [wire("t", "cart_add"), wire("t", "quote_request")]);
+    const [earned] = anon.body.actions;
+    expect(earned.type).toBe("promo");
+    const identified = await send(site, "visitor-promo-id1", [wire("i", "identify"), wire("t", "cart_add")], "promo-person@example.com");
+    expect(identified.body.lead.label).toBe("hot");
+    expect(identified.body.actions).toEqual([]);
+    const lead = await getLead(site, "promo-person@example.com");
+    expect(lead.body.promo).toBe(earned.code);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await received(site)).map(verify).filter((p) => p.type === "lead.promo_issued")).toHaveLength(1);
   });
 });

@@ -83,3 +83,17 @@ describe("abuse limits", () => {
     expect((await asBot("Googlebot/2.1")).status).toBe(200);
   });
 });
+
+describe("config changes", () => {
+  it("sends the webhook a new config causes by itself (cause config) when the lead is next scored", async () => {
+    const site = uniqueSite();
+    await putConfig(site, shopConfig(site));
+    await send(site, "visitor-config-1", [pageView("/pricing")]); // 31: warm
+    const stricter = shopConfig(site, {}, { labels: [{ name: "cold" }, { name: "warm", min: 50 }, { name: "hot", min: 80 }] });
+    await putConfig(site, stricter);
+    const res = await send(site, "visitor-config-1", [pageView("/")]); // 32 under the new bands: cold
+    expect(res.body.lead.label).toBe("cold");
+    const byConfig = await eventually(async () => (await received(site)).map(verify).find((p) => p.data.cause.kind === "config"));
+    expect(byConfig.data).toMatchObject({ previous: "warm", current: "cold", direction: "down" });
+  });
+});

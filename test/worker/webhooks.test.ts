@@ -43,7 +43,7 @@ describe("label webhooks", () => {
     await putConfig(site, config);
     await send(site, "visitor-rotate01", [pageView("/pricing")]);
     const [hook] = await eventually(async () => ((await received(site)).length ? received(site) : undefined));
-    expect(hook!.headers["webhook-signature"].split(" ")).toHaveLength(2);
+    expect(hook!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
     for (const secret of [env.TEST_WEBHOOK_SECRET, env.TEST_WEBHOOK_SECRET_NEW]) {
       expect((new Webhook(secret).verify(hook!.body, hook!.headers) as any).type).toBe("lead.label_changed");
     }

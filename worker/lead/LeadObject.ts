@@ -71,11 +71,13 @@ export class LeadObject extends DurableObject<Env> {
     const actions: LeadAction[] = [];
 
     this.ctx.storage.transactionSync(() => {
-      rowsWritten += this.#adoptConfig(request.config);
+      rowsWritten += this.#adoptConfig(request.config, now);
       const identified = this.#adoptIdentity(request, absorbed);
       rowsWritten += identified;
       let changes: Change[] = [];
       if (absorbed && absorbed.events.length + absorbed.anonymousIds.length > 0) {
+        // A code earned while anonymous is the person's code: never issue a second one after sign-up.
+        if (absorbed.promo && !this.#meta.get<PromoRecord>(META.promo)) rowsWritten += this.#meta.set(META.promo, absorbed.promo);
         const result = this.#mergeHistory(absorbed.events, now);
         changes = result.changes;
         rowsWritten += result.rows;
@@ -121,7 +123,13 @@ export class LeadObject extends DurableObject<Env> {
     const mergedInto = this.#meta.get<string>(META.mergedInto);
     if (mergedInto) return { events: [], anonymousIds: [], mergedInto, leadId: this.#identity?.leadId ?? null };
     const events = this.#sql.exec<{ json: string }>("SELECT json FROM events ORDER BY ts, id").toArray().map((r) => JSON.parse(r.json) as ScoringEvent);
-    const result: AbsorbResult = { events, anonymousIds: this.#identity?.anonymousIds ?? [], mergedInto: null, leadId: this.#identity?.leadId ?? null };
+    const result: AbsorbResult = {
+      events,
+      anonymousIds: this.#identity?.anonymousIds ?? [],
+      mergedInto: null,
+      leadId: this.#identity?.leadId ?? null,
+      promo: this.#meta.get<PromoRecord>(META.promo),
+    };
     this.ctx.storage.transactionSync(() => {
       this.#meta.set(META.mergedInto, target);
       this.#sql.exec("DELETE FROM events");
@@ -247,12 +255,21 @@ export class LeadObject extends DurableObject<Env> {
     return this.#meta.set(META.identity, next);
   }
 
-  /** Keeps the config this lead was last scored with, for alarms; rewritten only when its version changes. */
-  #adoptConfig(config: StoredConfig): number {
+  /**
+   * Keeps the config this lead was last scored with, for alarms; rewritten only when its version
+   * changes. A new config can move the lead across a line by itself: that sends its webhook (cause
+   * "config") before the batch's own events are scored.
+   */
+  #adoptConfig(config: StoredConfig, now: number): number {
     const current = this.#config;
     this.#config = config;
     if (current && current.version === config.version && current.disabledEndpoints.length === config.disabledEndpoints.length) return 0;
-    return this.#meta.set(META.config, config);
+    let rows = this.#meta.set(META.config, config);
+    if (current && this.#identity && current.version !== config.version) {
+      const changes = diffViews(view(this.#state, current.config, now), view(this.#state, config.config, now), now, { kind: "config" });
+      rows += this.#emit(changes, now);
+    }
+    return rows;
   }
 
   #context(now: number): MessageContext {

@@ -18,6 +18,8 @@ export interface AbsorbResult {
   /** Set when the anonymous lead had already been merged (into this or another lead). */
   mergedInto: string | null;
   leadId: string | null;
+  /** A promo code the anonymous visitor already earned: it stays the person's only code. */
+  promo?: { code: string; issuedAt: number; eventId: string | null } | null;
 }
 
 export interface IngestRequest {

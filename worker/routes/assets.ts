@@ -21,5 +21,5 @@ assets.get("*", async (c, next) => {
   if (!file) return next();
   c.header("Content-Type", file.type);
   c.header("Cache-Control", "no-store");
-  return c.body(file.body);
+  return c.body(file.base64 ? Uint8Array.from(atob(file.body), (ch) => ch.charCodeAt(0)) : file.body);
 });

@@ -1,8 +1,14 @@
 import { z } from "zod";
 import { siteIdSchema } from "../site/config";
 
+/**
+ * Truncates rather than rejects: one long URL or textarea must not cost the visitor's whole batch
+ * (an identify included), and the 64 KB body limit already bounds the total.
+ */
+const clipped = (max: number) => z.string().transform((s) => (s.length > max ? s.slice(0, max) : s));
+
 /** Props and traits are flat: nested objects are where payload abuse hides and no rule needs them. */
-export const flatValueSchema = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
+export const flatValueSchema = z.union([clipped(1000), z.number(), z.boolean(), z.null()]);
 export const flatRecordSchema = z
   .record(z.string().min(1).max(64), flatValueSchema)
   .refine((r) => Object.keys(r).length <= 50, "At most 50 keys");
@@ -13,8 +19,8 @@ export const wireEventSchema = z.object({
   k: z.enum(["p", "t", "i"]),
   n: z.string().min(1).max(64),
   t: z.number().int().min(0).max(8.64e15),
-  l: z.string().max(2048).optional(),
-  r: z.string().max(2048).optional(),
+  l: clipped(2048).optional(),
+  r: clipped(2048).optional(),
   p: flatRecordSchema.optional(),
   tr: flatRecordSchema.optional(),
 });
