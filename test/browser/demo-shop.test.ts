@@ -18,26 +18,11 @@ import {
   type Inspector,
   type LocalWorker,
 } from "../support/e2e";
+import type { CollectBatch as WireBatch, WireEvent } from "../../worker/routes/collect-schema";
 
 const DEMO_WEBHOOK_SECRET = "whsec_Zm9yLXRoZS1kZW1vLXNob3AtZTJlLXRlc3Rz";
 const DEMO_WRITE_KEY = "demo.wk_e2e_5d1c9a3f";
 
-interface WireEvent {
-  i: string;
-  k: "p" | "t" | "i";
-  n: string;
-  t: number;
-  l?: string;
-  r?: string;
-  p?: Record<string, unknown>;
-  tr?: Record<string, unknown>;
-}
-interface WireBatch {
-  s: string;
-  a: string;
-  u?: string;
-  e: WireEvent[];
-}
 
 /**
  * Every batch the pages of a context post to the worker's /e, as the browser sent it. Listening on

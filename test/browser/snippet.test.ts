@@ -7,27 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CollectBatch as Batch, WireEvent } from "../../worker/routes/collect-schema";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const STUB =
   'window.leadscore=window.leadscore||{q:[]};"track page identify consent reset on".split(" ").forEach(function(m){leadscore[m]=leadscore[m]||function(){leadscore.q.push([m,arguments])}})';
 
-interface WireEvent {
-  i: string;
-  k: string;
-  n: string;
-  t: number;
-  l?: string;
-  r?: string;
-  p?: Record<string, unknown>;
-  tr?: Record<string, unknown>;
-}
-interface Batch {
-  s: string;
-  a: string;
-  u?: string;
-  e: WireEvent[];
-}
 interface Recorded {
   method: string;
   site?: string;

@@ -95,7 +95,7 @@ export class LeadObject extends DurableObject<Env> {
       }
       accepted = fresh.length;
       if (fresh.length > 0) {
-        const applied = applyEvents(this.#state, fresh, request.config.config, now);
+        const applied = applyEvents(this.#state, fresh, this.#config!.config, now);
         this.#state = applied.state;
         changes = [...changes, ...applied.changes];
       }
@@ -262,8 +262,10 @@ export class LeadObject extends DurableObject<Env> {
    */
   #adoptConfig(config: StoredConfig, now: number): number {
     const current = this.#config;
-    this.#config = config;
+    // Keep the object already held while the version is the same: RPC hands over a fresh copy on
+    // every request, and the engine caches its compiled rules per config object.
     if (current && current.version === config.version && current.disabledEndpoints.length === config.disabledEndpoints.length) return 0;
+    this.#config = config;
     let rows = this.#meta.set(META.config, config);
     if (current && this.#identity && current.version !== config.version) {
       const changes = diffViews(view(this.#state, current.config, now), view(this.#state, config.config, now), now, { kind: "config" });

@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { siteConfigIssues } from "../../../worker/site/config";
+import { webhookPayloadSchema } from "../../../worker/webhooks/payload";
+
+const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+const jsonBlocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!));
+
+describe("documented configs and payloads", () => {
+  it("README's config example passes the site config schema", () => {
+    const configs = jsonBlocks.filter((b) => "models" in b);
+    expect(configs.length).toBeGreaterThan(0);
+    for (const config of configs) expect(siteConfigIssues(config)).toEqual([]);
+  });
+
+  it.each(["b2b.json", "b2c-shop.json"])("examples/%s passes the site config schema", (name) => {
+    const config = JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), "utf8"));
+    expect(siteConfigIssues(config)).toEqual([]);
+  });
+
+  it("README's webhook example is a valid payload", () => {
+    const payloads = jsonBlocks.filter((b) => "type" in b && "data" in b);
+    expect(payloads.length).toBe(1);
+    expect(webhookPayloadSchema.safeParse(payloads[0]).success).toBe(true);
+  });
+});
