@@ -21,7 +21,7 @@ export const WEBHOOK_SECRET = "whsec_k3NqY2Vx8Tb9QmLr0PzWs5HfJd1GcA7e";
 /** Headless Chromium says "HeadlessChrome", which isbot (on by default for every site) rightly ignores. */
 export const DESKTOP_CHROME_UA =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export interface LocalWorker {
   url: string;
