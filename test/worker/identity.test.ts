@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { leadIdForAnonymous } from "../../worker/lead/ids";
 import { replay, view } from "../../worker/scoring";
 import { adminFetch, env, eventually, getLead, pageView, putConfig, received, send, shopConfig, wire } from "./helpers";
 
@@ -107,6 +108,12 @@ describe("anonymous to known", () => {
     expect((await getLead(SITE, anon)).status).toBe(404);
     const listed = ((await (await adminFetch(`/v1/sites/${SITE}/leads?limit=500`)).json()) as any).leads;
     expect(listed.some((l: any) => l.leadId === lead.body.id)).toBe(false);
+
+    // No rows are left behind in the known lead's object, the merged anonymous one, or the index.
+    for (const id of [lead.body.id, await leadIdForAnonymous(SITE, anon)]) {
+      const stats = await env.LEADS.get(env.LEADS.idFromName(`${SITE}/${id}`)).stats();
+      expect(stats).toMatchObject({ events: 0, outbox: 0, alarm: null });
+    }
 
     const fresh = await send(SITE, anon, [pageView("/")]);
     expect(fresh.body.lead.score).toBe(1);
