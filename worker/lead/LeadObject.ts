@@ -39,6 +39,8 @@ export class LeadObject extends DurableObject<Env> {
   #identity: LeadIdentity | null = null;
   #state: LeadState = newLeadState();
   #config: StoredConfig | null = null;
+  /** Set once this anonymous lead was merged into a known one: everything goes there from then on. */
+  #mergedInto: string | null = null;
   /** In memory on purpose: a limit, not a quota; an evicted object forgives. */
   #limiter = new WindowLimiter(60_000, 1);
 
@@ -51,12 +53,12 @@ export class LeadObject extends DurableObject<Env> {
     this.#identity = this.#meta.get<LeadIdentity>(META.identity);
     this.#state = this.#meta.get<LeadState>(META.state) ?? newLeadState();
     this.#config = this.#meta.get<StoredConfig>(META.config);
+    this.#mergedInto = this.#meta.get<string>(META.mergedInto);
   }
 
   /** Scores a batch of one visitor's events; the single Durable Object request of a collect call. */
   async ingest(request: IngestRequest): Promise<IngestResult> {
-    const mergedInto = this.#meta.get<string>(META.mergedInto);
-    if (mergedInto) return { ...this.#emptyResult(request), mergedInto };
+    if (this.#mergedInto) return { ...this.#emptyResult(request), mergedInto: this.#mergedInto };
     const retryAfter = this.#limiter.take("lead", request.events.length, request.config.config.limits.leadEventsPerMinute, Date.now());
     if (retryAfter > 0) return { ...this.#emptyResult(request), retryAfter };
 
@@ -110,40 +112,48 @@ export class LeadObject extends DurableObject<Env> {
     });
     // The alarm write joins the same output gate: the answer waits until it is durable too.
     if (accepted > 0 || merged) this.#schedule(now);
+    // Only now that the union is ours may the anonymous object forget its copy.
+    if (merged && absorbed?.leadId) await leadStub(this.env, request.site, absorbed.leadId).releaseInto(request.leadId);
 
     return { lead: this.#summary(now), actions, accepted, duplicates: request.events.length - accepted, rowsWritten, rowsRead };
   }
 
   /**
    * Hands this anonymous lead's history to the known lead `target` and leaves a pointer behind, so
-   * later events for this anonymous id reach the known lead. Pending webhooks stay and are still
-   * delivered: they describe what already happened. Idempotent for the same target.
+   * later events for this anonymous id reach the known lead. The history stays here until `target`
+   * has committed it and calls `releaseInto`: a crash in between repeats the hand-over rather than
+   * losing it. Pending webhooks stay and are still delivered: they describe what already happened.
    */
   async absorbInto(target: string): Promise<AbsorbResult> {
-    const mergedInto = this.#meta.get<string>(META.mergedInto);
-    if (mergedInto) return { events: [], anonymousIds: [], mergedInto, leadId: this.#identity?.leadId ?? null };
-    const events = this.#sql.exec<{ json: string }>("SELECT json FROM events ORDER BY ts, id").toArray().map((r) => JSON.parse(r.json) as ScoringEvent);
-    const result: AbsorbResult = {
-      events,
+    const leadId = this.#identity?.leadId ?? null;
+    if (this.#mergedInto && this.#mergedInto !== target) return { events: [], anonymousIds: [], mergedInto: this.#mergedInto, leadId };
+    if (!this.#mergedInto) {
+      this.#meta.set(META.mergedInto, target);
+      this.#mergedInto = target;
+    }
+    return {
+      events: this.#sql.exec<{ json: string }>("SELECT json FROM events ORDER BY ts, id").toArray().map((r) => JSON.parse(r.json) as ScoringEvent),
       anonymousIds: this.#identity?.anonymousIds ?? [],
       mergedInto: null,
-      leadId: this.#identity?.leadId ?? null,
+      leadId,
       promo: this.#meta.get<PromoRecord>(META.promo),
     };
+  }
+
+  /** Forgets the history `target` now holds, keeping only the pointer (and undelivered webhooks). */
+  async releaseInto(target: string): Promise<void> {
+    if (this.#mergedInto !== target) return;
     this.ctx.storage.transactionSync(() => {
-      this.#meta.set(META.mergedInto, target);
       this.#sql.exec("DELETE FROM events");
       this.#meta.delete(META.state);
       this.#meta.delete(META.promo);
     });
     this.#state = newLeadState();
-    return result;
   }
 
   /** The operator's view: score, label, stage, traits, explanation and recent events. */
   async describe(): Promise<LeadDescription | null> {
-    const mergedInto = this.#meta.get<string>(META.mergedInto);
-    if (mergedInto) return { mergedInto };
+    if (this.#mergedInto) return { mergedInto: this.#mergedInto };
     if (!this.#identity || !this.#config) return null;
     const now = Date.now();
     const config = this.#config.config;
@@ -174,6 +184,7 @@ export class LeadObject extends DurableObject<Env> {
     this.#identity = null;
     this.#state = newLeadState();
     this.#config = null;
+    this.#mergedInto = null;
   }
 
   /** Puts dead letters back in the outbox for redelivery, keeping their message ids. */
