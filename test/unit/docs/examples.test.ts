@@ -13,6 +13,22 @@ describe("documented configs and payloads", () => {
     for (const config of configs) expect(siteConfigIssues(config)).toEqual([]);
   });
 
+  it("docs/CONFIG.md's site settings example passes the site config schema (with a model added)", () => {
+    const doc = readFileSync(new URL("../../../docs/CONFIG.md", import.meta.url), "utf8");
+    // Most blocks there are fragments of a config; the site settings one is a whole document.
+    const parsed = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].flatMap((m) => {
+      try {
+        return [JSON.parse(m[1]!)];
+      } catch {
+        return [];
+      }
+    });
+    const block = parsed.find((b) => b && typeof b === "object" && "origins" in b);
+    expect(block).toBeDefined();
+    const model = { id: "m", rules: [], labels: [{ name: "cold" }] };
+    expect(siteConfigIssues({ ...block, models: [model] })).toEqual([]);
+  });
+
   it.each(["b2b.json", "b2c-shop.json"])("examples/%s passes the site config schema", (name) => {
     const config = JSON.parse(readFileSync(new URL(`../../../examples/${name}`, import.meta.url), "utf8"));
     expect(siteConfigIssues(config)).toEqual([]);
