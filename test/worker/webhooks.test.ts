@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { env, eventually, pageView, putConfig, received, send, shopConfig, uniqueSite, wire } from "./helpers";
+import { env, eventually, pageView, putConfig, received, receiverUrl, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 describe("label webhooks", () => {
   it("sends exactly one signed lead.label_changed per band crossing, verifiable with standardwebhooks", async () => {
@@ -47,5 +47,25 @@ describe("label webhooks", () => {
     for (const secret of [env.TEST_WEBHOOK_SECRET, env.TEST_WEBHOOK_SECRET_NEW]) {
       expect((new Webhook(secret).verify(hook!.body, hook!.headers) as any).type).toBe("lead.label_changed");
     }
+  });
+});
+
+describe("several endpoints", () => {
+  it("sends each endpoint only the types it subscribed to", async () => {
+    const site = uniqueSite();
+    const config = shopConfig(site, {}, { stages: [{ name: "lead" }, { name: "MQL", min: 50 }] }) as any;
+    config.webhooks = [
+      { id: "labels", url: `${receiverUrl()}/r/${site}-labels`, types: ["lead.label_changed"], secret: { env: "TEST_WEBHOOK_SECRET" } },
+      { id: "stages", url: `${receiverUrl()}/r/${site}-stages`, types: ["lead.stage_changed"], secret: { env: "TEST_WEBHOOK_SECRET" } },
+    ];
+    await putConfig(site, config);
+    await send(site, "visitor-multi-01", [pageView("/pricing"), wire("t", "cart_add")]); // 56: warm and MQL
+    const labels = await eventually(async () => ((await received(`${site}-labels`)).length ? received(`${site}-labels`) : undefined));
+    const stages = await eventually(async () => ((await received(`${site}-stages`)).length ? received(`${site}-stages`) : undefined));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await received(`${site}-labels`)).map((h) => JSON.parse(h.body).type)).toEqual(["lead.label_changed"]);
+    expect((await received(`${site}-stages`)).map((h) => JSON.parse(h.body).type)).toEqual(["lead.stage_changed"]);
+    expect(labels).toHaveLength(1);
+    expect(stages).toHaveLength(1);
   });
 });
