@@ -10,9 +10,8 @@ export const LEAD_SCHEMA = `
 
 /** Keys of the meta table. */
 export const META = {
-  identity: "identity",
-  state: "state",
-  config: "config",
+  /** The lead's one hot row: identity, scoring state, the view last reported, the config version. */
+  lead: "lead",
   mergedInto: "merged_into",
   promo: "promo",
 } as const;

@@ -1,5 +1,4 @@
-import type { ScoringEvent } from "../scoring";
-import type { StoredConfig } from "../site/SiteObject";
+import type { LeadState, LeadView, ScoringEvent } from "../scoring";
 
 /** Who a lead object belongs to. Written once, and again only when identity changes. */
 export interface LeadIdentity {
@@ -9,6 +8,18 @@ export interface LeadIdentity {
   anonymousIds: string[];
   /** Lead ids of anonymous leads merged into this one (erasure and the index follow them). */
   mergedLeadIds?: string[];
+}
+
+/**
+ * Everything an ingest changes, in one row: an event batch costs its event rows plus this one.
+ * `lastView` is what webhooks last reported, so a new config's effect can be told even after the
+ * object was evicted and the old config is gone from memory.
+ */
+export interface LeadRecord {
+  identity: LeadIdentity;
+  state: LeadState;
+  lastView: LeadView | null;
+  configVersion: number;
 }
 
 /** What an anonymous lead hands over when it is merged into a known one. */
@@ -28,7 +39,10 @@ export interface IngestRequest {
   userId: string | null;
   anonymousId: string | null;
   events: ScoringEvent[];
-  config: StoredConfig;
+  /** The version of the site config the request was checked against; the object loads it by version. */
+  configVersion: number;
+  /** Events a lead may send a minute (from that config; checked before anything is loaded). */
+  leadEventsPerMinute: number;
 }
 
 /** What the snippet and the operator see of a lead in an answer. */

@@ -58,7 +58,8 @@ collect.post("/e", async (c) => {
     userId,
     anonymousId: batch.a,
     events: toScoringEvents(batch, now),
-    config: stored,
+    configVersion: stored.version,
+    leadEventsPerMinute: stored.config.limits.leadEventsPerMinute,
   });
   return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
 });

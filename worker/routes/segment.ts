@@ -101,7 +101,7 @@ async function ingestAll(env: Env, site: string, stored: StoredConfig, groups: L
   for (const g of groups) byLead.set(g.leadId, [...(byLead.get(g.leadId) ?? []), g]);
   await Promise.all(
     [...byLead.values()].map(async (list) => {
-      for (const g of list) await ingestForLead(env, { site, leadId: g.leadId, userId: g.userId, anonymousId: g.anonymousId, events: g.events, config: stored });
+      for (const g of list) await ingestForLead(env, { site, leadId: g.leadId, userId: g.userId, anonymousId: g.anonymousId, events: g.events, configVersion: stored.version, leadEventsPerMinute: stored.config.limits.leadEventsPerMinute });
     }),
   );
 }

@@ -24,6 +24,24 @@ export function siteStub(env: Env, site: string) {
 export async function loadSiteConfig(env: Env, site: string, now: number): Promise<StoredConfig | null> {
   const cached = CACHE.get(site);
   if (cached && now - cached.fetchedAt < CONFIG_TTL_MS) return cached.stored;
+  return fetchSiteConfig(env, site, now);
+}
+
+/**
+ * The config of `site` at `version` or newer. Lead objects are told only the version a request was
+ * checked against (a config is kilobytes; copying it through every RPC costs CPU on the hot path)
+ * and take the config from their isolate's copy, asking the site object only for a version they
+ * have not seen yet: once per version per isolate.
+ *
+ * @example const stored = await loadSiteConfigVersion(env, "demo", 3, Date.now())
+ */
+export async function loadSiteConfigVersion(env: Env, site: string, version: number, now: number): Promise<StoredConfig | null> {
+  const cached = CACHE.get(site)?.stored;
+  if (cached && cached.version >= version) return cached;
+  return fetchSiteConfig(env, site, now);
+}
+
+async function fetchSiteConfig(env: Env, site: string, now: number): Promise<StoredConfig | null> {
   // RPC results are structured clones; the plain-data view is all this cache keeps.
   let stored: StoredConfig | null = (await siteStub(env, site).getConfig()) as StoredConfig | null;
   if (!stored && env.DEMO === "1" && site === "demo") {
