@@ -143,6 +143,8 @@ export async function startLocalWorker({
   return {
     url,
     port: listenPort,
+    /** Chrome DevTools protocol of the worker (profiling, debugging). */
+    inspectorPort,
     pid: pgid,
     logs: () => log.text(),
     /** Calls `listener` with each further chunk of wrangler's output; returns an unsubscribe function. */
