@@ -2,8 +2,8 @@
 // drives them from a separate load-generating process, meters what each event costs, times webhooks and
 // weighs the snippet. Prints a table, checks the targets, writes bench/results.json and bench/RESULTS.md.
 //
-//   npm run bench                 the budgeted run (about 10 minutes on 2 cores)
-//   npm run bench -- --full       100,000 distinct leads instead of 10,000 (about 40 minutes on 2 cores)
+//   npm run bench                 the budgeted run (about 7 minutes on 2 cores)
+//   npm run bench -- --full       100,000 distinct leads instead of 10,000 (about 45 minutes on 2 cores)
 //   npm run bench -- --quick      a smoke run (a minute or two): same steps, tiny counts, writes only bench/.tmp/
 //   node bench/run.mjs --render   rewrites bench/RESULTS.md from the stored results, measures nothing
 //
@@ -364,6 +364,15 @@ if (MODE === "render") {
   writeFileSync(join(ROOT, "bench/RESULTS.md"), renderResultsMarkdown({ main, full: readJson("bench/results.full.json") }));
   log("rewrote bench/RESULTS.md from the stored results");
 } else {
+  // An interrupted run must not leave gigabytes of object storage on tmpfs; exiting also lets Miniflare
+  // stop its workerd processes.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      process.stderr.write(`\n[bench] ${signal}: removing ${PERSIST_ROOT}\n`);
+      rmSync(PERSIST_ROOT, { recursive: true, force: true });
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
   try {
     await main();
   } finally {

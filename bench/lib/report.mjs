@@ -219,8 +219,8 @@ export function renderResultsMarkdown({ main, full }) {
     "",
     "```sh",
     "npm ci",
-    "npm run bench              # ~10 min on 2 cores: builds, bundles, runs everything, rewrites this file and bench/results.json",
-    "npm run bench -- --full    # 100,000 distinct leads (~40 min on 2 cores), writes bench/results.full.json and this file",
+    "npm run bench              # ~7 min on 2 cores: builds, bundles, runs everything, rewrites this file and bench/results.json",
+    "npm run bench -- --full    # 100,000 distinct leads (~45 min on 2 cores), writes bench/results.full.json and this file",
     "npm run bench -- --quick   # a smoke run of a minute or two that writes nothing",
     "```",
     "",
@@ -300,9 +300,9 @@ function machineSection(results, h) {
   return [
     `${h} Machine`,
     "",
-    src
+    src?.commit
       ? `- Code measured: commit ${src.commit} (“${src.subject}”)${src.uncommitted.length ? `, with uncommitted changes in ${src.uncommitted.join(", ")}` : ", worker and snippet as committed"}`
-      : "- Code measured: not recorded by this run",
+      : `- Code measured: ${src?.note ?? "not recorded by this run"}`,
     `- ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}`,
     `- Node ${m.node}; wrangler ${m.wrangler}, Miniflare ${m.miniflare}, workerd ${m.workerd}, compatibility date ${results.method.compatibilityDate} (the newest this workerd supports; wrangler.toml asks for a later one)`,
     `- Durable Object storage: ${results.method.persist}`,
