@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Env } from "../env";
 import { requireAdmin } from "../http/auth";
 import { readJson } from "../http/body";
+import { pathOf } from "../http/url";
 import { ApiError, parseOr } from "../http/errors";
 import type { LeadDescription } from "../lead/types";
 import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
@@ -130,11 +131,3 @@ admin.post("/v1/sites/:site/webhooks/:endpoint/dead-letters/redeliver", async (c
   await Promise.all([...byLead].map(([leadId, ls]) => leadStub(c.env, site, leadId).requeue(ls)));
   return c.json({ redelivering: letters.length });
 });
-
-function pathOf(url: string): string | undefined {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
-}

@@ -3,6 +3,7 @@ import { isbot } from "isbot";
 import type { Env } from "../env";
 import { ApiError, parseOr } from "../http/errors";
 import { readJson } from "../http/body";
+import { pathOf } from "../http/url";
 import { WindowLimiter } from "../http/rate-limit";
 import { leadIdForAnonymous, leadIdForUser, normaliseUserId } from "../lead/ids";
 import { ingestForLead } from "../lead/ingest";
@@ -82,7 +83,7 @@ export function toScoringEvents(batch: CollectBatch, now: number): ScoringEvent[
     const event: ScoringEvent = { id: e.i, name: e.k === "t" ? e.n : KIND_NAMES[e.k], ts: now - age };
     if (e.l) {
       event.url = e.l;
-      event.path = safePath(e.l);
+      event.path = pathOf(e.l);
     }
     if (e.r) event.referrer = e.r;
     if (e.p) event.props = e.p;
@@ -95,12 +96,4 @@ export function toScoringEvents(batch: CollectBatch, now: number): ScoringEvent[
 function identifyTraits(traits: Record<string, unknown> | undefined, userId: string | undefined): Record<string, unknown> {
   const email = userId?.includes("@") ? normaliseUserId(userId) : undefined;
   return email && !traits?.email ? { ...traits, email } : { ...traits };
-}
-
-function safePath(url: string): string | undefined {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return undefined;
-  }
 }
