@@ -7,61 +7,23 @@ import { pathOf } from "../http/url";
 import { ApiError, parseOr } from "../http/errors";
 import type { LeadDescription } from "../lead/types";
 import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
-import { allowedWebhookHosts } from "../lead/outbox";
 import { simulate, type ScoringEvent } from "../scoring";
-import { siteConfigIssues, siteConfigSchema, type SiteConfig } from "../site/config";
 import type { DeadLetter } from "../site/SiteObject";
-import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
-import { checkWebhookUrl } from "../webhooks/url-policy";
-import { leadListQuerySchema, redeliverRequestSchema, siteParamSchema, simulateRequestSchema } from "./admin-schema";
+import { loadSiteConfig, siteStub } from "../site/config-cache";
+import { adminConfig, siteOf, validateConfig } from "./admin-config";
+import { leadListQuerySchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
-const MAX_CONFIG_BYTES = 256 * 1024;
 const MAX_SIMULATE_BYTES = 512 * 1024;
 
 export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
-
-function siteOf(c: { req: { param: (k: string) => string | undefined } }): string {
-  return parseOr(siteParamSchema, { site: c.req.param("site") }).site;
-}
+admin.route("/", adminConfig);
 
 async function configOrFail(env: Env, site: string) {
   const stored = await loadSiteConfig(env, site, Date.now());
   if (!stored) throw new ApiError(404, "unknown_site", `No site "${site}" is configured`);
   return stored;
 }
-
-/** Validates a config fully (shape, semantics, webhook URLs): every mistake with its JSON path. */
-function validateConfig(env: Env, input: unknown): SiteConfig {
-  const issues = siteConfigIssues(input);
-  const parsed = siteConfigSchema.safeParse(input);
-  if (parsed.success) {
-    parsed.data.webhooks.forEach((endpoint, i) => {
-      const policy = checkWebhookUrl(endpoint.url, allowedWebhookHosts(env));
-      if (!policy.ok) issues.push({ path: `$.webhooks[${i}].url`, message: policy.reason });
-    });
-  }
-  if (issues.length > 0 || !parsed.success) {
-    throw new ApiError(422, "invalid_config", `The config has ${issues.length} mistake(s); nothing was changed`, issues);
-  }
-  return parsed.data;
-}
-
-admin.get("/v1/sites/:site/config", async (c) => {
-  const stored = await configOrFail(c.env, siteOf(c));
-  c.header("ETag", `"v${stored.version}"`);
-  return c.json({ version: stored.version, updatedAt: new Date(stored.updatedAt).toISOString(), config: stored.config });
-});
-
-admin.put("/v1/sites/:site/config", async (c) => {
-  const site = siteOf(c);
-  const input = await readJson(c.req.raw, { maxBytes: MAX_CONFIG_BYTES, types: ["application/json"] });
-  const config = validateConfig(c.env, input);
-  const now = Date.now();
-  const stored = await siteStub(c.env, site).putConfig(config, now);
-  rememberSiteConfig(site, stored, now);
-  return c.json({ version: stored.version, updatedAt: new Date(now).toISOString(), config: stored.config });
-});
 
 admin.get("/v1/sites/:site/leads", async (c) => {
   const site = siteOf(c);
