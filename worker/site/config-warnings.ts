@@ -55,20 +55,23 @@ const COMMON_TRAITS = [
 ];
 
 /**
- * Levenshtein distance, bounded: anything above `max` is reported as max + 1 (names are short, and
- * only near misses matter).
+ * Edit distance with swapped neighbours counting as one edit ("emial" is one from "email"), bounded:
+ * anything above `max` is reported as max + 1 (names are short, and only near misses matter).
  *
  * @example editDistance("pageview", "page_view", 2) // 1
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1);
+    }
+    rows.push(row);
   }
-  return Math.min(prev[b.length]!, max + 1);
+  return Math.min(rows[a.length]![b.length]!, max + 1);
 }
 
 const fold = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -195,10 +198,9 @@ function maxReachable(model: Model, part: "all" | "behaviour" | "fit"): number {
     if (points <= 0) continue;
     const fit = "trait" in rule;
     if ((part === "behaviour" && fit) || (part === "fit" && !fit)) continue;
-    if (fit) total += points;
-    else if (rule.cap === "once") total += points;
+    if (fit || rule.cap === "once") total += points;
     else if (rule.cap && rule.cap.per === undefined) total += points * rule.cap.max;
-    else return Infinity;
+    else total = Infinity;
   }
   return Math.min(total, model.scale?.max ?? Infinity);
 }

@@ -78,22 +78,28 @@ export interface SiteConfigContext {
 /** One parse's verdict on a candidate config: the config when valid, and every mistake otherwise. */
 export type SiteConfigCheck = { ok: true; config: SiteConfig } | { ok: false; issues: Issue[] };
 
-function webhookIssues(webhooks: ReadonlyArray<WebhookEndpoint | undefined>, context: SiteConfigContext): Issue[] {
+function webhookIssues(webhooks: readonly EndpointParts[], context: SiteConfigContext): Issue[] {
   const issues: Issue[] = [];
   const ids = new Set<string>();
-  webhooks.forEach((endpoint, i) => {
-    if (!endpoint) return;
-    if (ids.has(endpoint.id)) issues.push({ path: `$.webhooks[${i}].id`, message: `duplicate endpoint id "${endpoint.id}"` });
-    ids.add(endpoint.id);
-    const policy = checkWebhookUrl(endpoint.url, context.allowedWebhookHosts ?? []);
+  webhooks.forEach(({ id, url }, i) => {
+    if (id !== undefined && ids.has(id)) issues.push({ path: `$.webhooks[${i}].id`, message: `duplicate endpoint id "${id}"` });
+    if (id !== undefined) ids.add(id);
+    const policy = url === undefined ? { ok: true as const } : checkWebhookUrl(url, context.allowedWebhookHosts ?? []);
     if (!policy.ok) issues.push({ path: `$.webhooks[${i}].url`, message: policy.reason });
   });
   return issues;
 }
 
-function salvageWebhooks(input: unknown): Array<WebhookEndpoint | undefined> {
+type EndpointParts = Partial<Pick<WebhookEndpoint, "id" | "url">>;
+
+/** The id and URL of each endpoint as far as they are valid, so a wrong `types` does not hide a private URL. */
+function salvageWebhooks(input: unknown): EndpointParts[] {
   const webhooks = input !== null && typeof input === "object" ? (input as { webhooks?: unknown }).webhooks : undefined;
-  return Array.isArray(webhooks) ? webhooks.map((w) => webhookEndpointSchema.safeParse(w).data) : [];
+  if (!Array.isArray(webhooks)) return [];
+  return webhooks.map((raw) => {
+    const record = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+    return { id: webhookEndpointSchema.shape.id.safeParse(record.id).data, url: webhookEndpointSchema.shape.url.safeParse(record.url).data };
+  });
 }
 
 /**
