@@ -28,7 +28,13 @@ export { jsonPath };
  * A model as far as it parsed: every field that is valid on its own, every rule that is (an invalid
  * one is undefined, so indexes stay the input's). A parsed Model is one too.
  */
-export type ModelParts = Partial<Omit<Model, "rules">> & { rules: Array<Rule | undefined>; invalid?: ReadonlySet<string> };
+export type ModelParts = Partial<Omit<Model, "rules">> & {
+  rules: Array<Rule | undefined>;
+  /** Keys given whose value is invalid: checks that need them are skipped, never guessed. */
+  invalid?: ReadonlySet<string>;
+  /** Every rule's id, invalid rules' included, so a duplicate id is found beside a shape mistake. */
+  ruleIds?: Array<string | undefined>;
+};
 
 /** A scoring config as far as it parsed (see ModelParts). */
 export interface ConfigParts {
@@ -132,10 +138,11 @@ function ruleIssues(model: ModelParts, base: PathPart[]): ConfigIssue[] {
   const ids = new Set<string>();
   const stageNames = new Set((model.stages ?? [{ name: "lead" }]).map((s) => s.name));
   model.rules.forEach((rule, i) => {
-    if (!rule) return;
     const path = [...base, "rules", i];
-    if (ids.has(rule.id)) issues.push({ path: jsonPath([...path, "id"]), message: `duplicate rule id "${rule.id}" in ${model.id ? `model "${model.id}"` : "this model"}` });
-    ids.add(rule.id);
+    const id = rule?.id ?? model.ruleIds?.[i];
+    if (id !== undefined && ids.has(id)) issues.push({ path: jsonPath([...path, "id"]), message: `duplicate rule id "${id}" in ${model.id ? `model "${model.id}"` : "this model"}` });
+    if (id !== undefined) ids.add(id);
+    if (!rule) return;
     if ("trait" in rule) {
       issues.push(...conditionIssues(rule.match, [...path, "match"]));
       return;
@@ -221,8 +228,10 @@ export function salvageModel(raw: unknown): ModelParts | undefined {
     if (parsed.success) parts[key] = parsed.data;
     else invalid.add(key);
   }
-  const rules = Array.isArray(record.rules) ? record.rules.map((rule) => ruleSchema.safeParse(rule).data) : [];
-  return { ...(parts as Partial<Model>), rules, invalid };
+  const rawRules: unknown[] = Array.isArray(record.rules) ? record.rules : [];
+  const rules = rawRules.map((rule) => ruleSchema.safeParse(rule).data);
+  const ruleIds = rawRules.map((rule) => (rule !== null && typeof rule === "object" && typeof (rule as { id?: unknown }).id === "string" ? (rule as { id: string }).id : undefined));
+  return { ...(parts as Partial<Model>), rules, invalid, ruleIds };
 }
 
 /**
