@@ -104,7 +104,8 @@ describe("operator API", () => {
     const doc = (await res.json()) as any;
     expect(doc.openapi).toBe("3.1.0");
     for (const op of OPERATIONS) expect(doc.paths[op.path][op.method]).toBeDefined();
-    expect(doc.paths["/v1/sites/{site}/config"].put.requestBody.content["application/json"].schema.properties.models).toBeDefined();
+    const putBody = doc.paths["/v1/sites/{site}/config"].put.requestBody.content["application/json"].schema;
+    expect(doc.components.schemas[putBody.$ref.replace("#/components/schemas/", "")].properties.models).toBeDefined();
     const schema = (await (await SELF.fetch("https://x/config.schema.json")).json()) as any;
     expect(schema.properties.models.type).toBe("array");
   });

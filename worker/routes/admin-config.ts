@@ -17,13 +17,12 @@ import { configWarnings, type ConfigWarning } from "../site/config-warnings";
 import { demoConfig } from "../site/demo-config";
 import { mergePatch } from "../site/merge-patch";
 import type { ConfigConflict, ConfigVersion, StoredConfig } from "../site/SiteObject";
-import { rollbackRequestSchema, siteParamSchema, versionListQuerySchema, versionParamSchema } from "./admin-schema";
+import { MERGE_PATCH_TYPE, rollbackRequestSchema, siteParamSchema, versionListQuerySchema, versionParamSchema } from "./admin-schema";
 import { etagOf, ifMatchHolds, parseIfMatch, type IfMatch } from "./admin-etag";
 
 const MAX_CONFIG_BYTES = 256 * 1024;
 /** A save that lost a race to another save (no If-Match sent) is re-done on the newer version this often. */
 const SAVE_ATTEMPTS = 3;
-export const MERGE_PATCH_TYPE = "application/merge-patch+json";
 
 type AdminContext = Context<{ Bindings: Env }>;
 

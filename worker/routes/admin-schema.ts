@@ -39,6 +39,15 @@ export const redeliverRequestSchema = z.object({
   messageIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
 });
 
+/** The media type of a JSON merge patch (RFC 7396), what `PATCH …/config` takes beside application/json. */
+export const MERGE_PATCH_TYPE = "application/merge-patch+json";
+
+/** A lead as the operator API names it: a lead id, an e-mail address or an anonymous id. */
+export const leadRefSchema = z.string().min(1).max(256);
+
+/** A webhook endpoint id of the config. */
+export const endpointParamSchema = z.string().min(1).max(64);
+
 export const siteParamSchema = z.object({ site: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "A site id") });
 
 /** `{n}` of `…/config/versions/{n}`. */

@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { Env } from "../env";
 import { requireAdmin } from "../http/auth";
 import { readJson } from "../http/body";
@@ -11,7 +10,7 @@ import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter } from "../site/SiteObject";
 import { loadSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, siteOf, validateConfig } from "./admin-config";
-import { leadListQuerySchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
 
@@ -34,7 +33,7 @@ admin.get("/v1/sites/:site/leads", async (c) => {
 
 admin.get("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);
-  const leadId = await resolveLeadRef(site, parseOr(z.string().min(1).max(256), c.req.param("lead")));
+  const leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
   let found = (await leadStub(c.env, site, leadId).describe()) as LeadDescription | null;
   // An anonymous id that was merged answers with the lead it became.
   if (found?.mergedInto) found = (await leadStub(c.env, site, found.mergedInto).describe()) as LeadDescription | null;
@@ -44,7 +43,7 @@ admin.get("/v1/sites/:site/leads/:lead", async (c) => {
 
 admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);
-  let leadId = await resolveLeadRef(site, parseOr(z.string().min(1).max(256), c.req.param("lead")));
+  let leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
   let found = (await leadStub(c.env, site, leadId).describe()) as LeadDescription | null;
   if (found?.mergedInto) {
     leadId = found.mergedInto;
@@ -77,14 +76,14 @@ admin.post("/v1/sites/:site/simulate", async (c) => {
 
 admin.get("/v1/sites/:site/webhooks/:endpoint/dead-letters", async (c) => {
   const site = siteOf(c);
-  const endpoint = parseOr(z.string().min(1).max(64), c.req.param("endpoint"));
+  const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
   const letters = await siteStub(c.env, site).listDeadLetters(endpoint, 500);
   return c.json({ deadLetters: letters.map(({ body, ...rest }) => ({ ...rest, payload: JSON.parse(body) })) });
 });
 
 admin.post("/v1/sites/:site/webhooks/:endpoint/dead-letters/redeliver", async (c) => {
   const site = siteOf(c);
-  const endpoint = parseOr(z.string().min(1).max(64), c.req.param("endpoint"));
+  const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
   const hasBody = (c.req.header("content-length") ?? "0") !== "0";
   const body = hasBody ? parseOr(redeliverRequestSchema, await readJson(c.req.raw, { maxBytes: 64 * 1024, types: ["application/json"] })) : {};
   const letters = (await siteStub(c.env, site).takeDeadLetters(endpoint, body.messageIds ?? null)) as DeadLetter[];
