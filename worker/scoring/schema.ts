@@ -13,7 +13,7 @@ export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
 
 export const durationSchema = z
   .union([
-    z.number().positive("a number of hours is above 0"),
+    z.number().positive("a number of hours above 0 (for no decay, write false or omit decay)"),
     z.string().regex(DURATION_PATTERN, 'a duration such as "90m", "36h", "7d" or a number of hours'),
   ], { error: (iss) => `expected a duration such as "90m", "36h", "7d" or a positive number of hours, got ${JSON.stringify(iss.input) ?? "nothing"}` })
   .meta({ description: 'A duration: "90m", "36h", "7d", "2w", or a number of hours.' });

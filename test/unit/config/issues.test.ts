@@ -60,7 +60,7 @@ describe("site config issues", () => {
   it("lists the accepted forms of a decay and a duration", () => {
     expect(find(siteConfigIssues(site((c) => (c.models[0].decay = true))), "$.models[0].decay")?.message).toMatch(/false \(no decay\), a half-life such as "7d", or \{ "halfLife": "7d" \}, got true/);
     expect(find(siteConfigIssues(site((c) => (c.models[0].decay = "soon"))), "$.models[0].decay")?.message).toMatch(/a duration such as "90m", "36h", "7d"/);
-    expect(find(siteConfigIssues(site((c) => (c.models[0].decay = { halfLife: -1 }))), "$.models[0].decay.halfLife")?.message).toMatch(/a number of hours is above 0/);
+    expect(find(siteConfigIssues(site((c) => (c.models[0].decay = { halfLife: -1 }))), "$.models[0].decay.halfLife")?.message).toMatch(/a number of hours above 0 \(for no decay, write false or omit decay\)/);
   });
 
   it("points at the misspelt key of a rule in a site config (the union branch the author meant)", () => {
