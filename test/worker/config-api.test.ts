@@ -155,6 +155,15 @@ describe("config API", () => {
     expect((await adminFetch(`/v1/sites/${site}/config/versions/1`)).status).toBe(404);
   });
 
+  it("checks the expected version and saves in one step, so a racing save cannot pass the same If-Match", async () => {
+    const site = uniqueSite();
+    const stub = env.SITES.get(env.SITES.idFromName(site));
+    const config = ((await (await putConfig(site, shopConfig(site))).json()) as any).config;
+    const [first, second] = await Promise.all([stub.saveConfig(config, Date.now(), { expectedVersion: 1 }), stub.saveConfig(config, Date.now(), { expectedVersion: 1 })]);
+    expect([first, second].map((r: any) => ("conflict" in r ? `conflict at ${r.currentVersion}` : `saved ${r.version}`)).sort()).toEqual(["conflict at 2", "saved 2"]);
+    expect((await getConfig(site)).etag).toBe('"v2"');
+  });
+
   it("rolls back: the earlier document is saved as a new version, GET answers it and scoring uses it", async () => {
     const site = uniqueSite();
     await putConfig(site, shopConfig(site));

@@ -29,7 +29,11 @@ export function jsonPath(parts: ReadonlyArray<PropertyKey>): string {
   }, "$");
 }
 
-/** The value at `parts` inside `root`, or undefined when the path leaves the input. */
+/**
+ * The value at `parts` inside `root`, or undefined when the path leaves the input.
+ *
+ * @example valueAt({ models: [{ id: "m" }] }, ["models", 0, "id"]) // "m"
+ */
 export function valueAt(root: unknown, parts: readonly PropertyKey[]): unknown {
   let cur = root;
   for (const part of parts) {

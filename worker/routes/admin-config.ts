@@ -26,6 +26,11 @@ const SAVE_ATTEMPTS = 3;
 
 type AdminContext = Context<{ Bindings: Env }>;
 
+/**
+ * The `:site` of an operator API path, parsed (400 when it is not a site id).
+ *
+ * @example const site = siteOf(c) // "demo"
+ */
 export function siteOf(c: { req: { param: (k: string) => string | undefined } }): string {
   return parseOr(siteParamSchema, { site: c.req.param("site") }).site;
 }

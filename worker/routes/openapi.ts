@@ -204,12 +204,21 @@ function allComponents(): Record<string, JsonObject> {
   return {
     ...input,
     ...renamed,
-    ConfigMergePatch: {
-      type: "object",
-      description: "A JSON merge patch (RFC 7396) of a SiteConfig: the keys to change (objects merge, arrays and values replace), null to remove one.",
-      properties: Object.fromEntries(Object.keys(siteConfigSchema.shape).map((key) => [key, {}])),
-      additionalProperties: false,
-    },
+    ConfigMergePatch: mergePatchSchema(input.SiteConfig!),
+  };
+}
+
+/**
+ * A merge patch of a config: each top-level key as in the config, or null to remove it. Objects merge
+ * key by key (RFC 7396), so the patch is validated only after merging, as a whole config.
+ */
+function mergePatchSchema(config: JsonObject): JsonObject {
+  const properties = (config.properties ?? {}) as Record<string, JsonObject>;
+  return {
+    type: "object",
+    description: "A JSON merge patch (RFC 7396) of a SiteConfig: the keys to change (objects merge, arrays and values replace), null to remove one. The merged document must be a valid SiteConfig.",
+    properties: Object.fromEntries(Object.entries(properties).map(([key, schema]) => [key, { anyOf: [schema, { type: "null" }] }])),
+    additionalProperties: false,
   };
 }
 

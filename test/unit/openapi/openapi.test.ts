@@ -73,6 +73,9 @@ export async function usage(): Promise<number> {
   if (saved.error) return saved.error.error.issues.length;
   // @ts-expect-error: a rule's points are a number
   await api.PUT("/v1/sites/{site}/config", { params: { path: { site: "demo" } }, body: { models: [{ id: "m", rules: [{ id: "r", event: "x", points: "5" }], labels: [{ name: "cold" }] }] } });
+  // @ts-expect-error: a merge patch's origins are strings (or null to remove them)
+  await api.PATCH("/v1/sites/{site}/config", { params: { path: { site: "demo" } }, body: { origins: [1] } });
+  await api.PATCH("/v1/sites/{site}/config", { params: { path: { site: "demo" } }, body: { promo: null } });
   // @ts-expect-error: no such path
   await api.GET("/v1/sites/{site}/nothing", { params: { path: { site: "demo" } } });
   return warnings.length + (leads.data?.leads.length ?? 0);
