@@ -8,6 +8,9 @@ export const TEST_BINDINGS = {
   TEST_WEBHOOK_SECRET_NEW: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
   // Write keys are "<site>.<secret>": the worker reads the site from the key.
   TEST_WRITE_KEY: "segtest.wk_5f0c2b7e9a1d4c38e2",
+  // The demo site's own secrets, as `npm start` generates them into .dev.vars (the README's demo commands run in tests).
+  DEMO_WRITE_KEY: "demo.wk_9d2e41c7b05a6f83",
+  DEMO_WEBHOOK_SECRET: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
   // The receiver listens on a random port of 127.0.0.1: allow that host for plain-http webhooks.
   WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
   // 0, 0.5 ms, 30 ms, 180 ms, 0.7 s, 1.8 s, 3.6 s, 3.6 s: the full ~27.6 h schedule in ~10 s.

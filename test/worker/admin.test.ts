@@ -27,9 +27,10 @@ describe("operator API", () => {
     expect(paths).toContain("$.models[0].rules[0].points");
     expect(paths).toContain("$.webhooks[0].types[0]");
 
-    const current = (await (await adminFetch(`/v1/sites/${site}/config`)).json()) as any;
-    expect(current.version).toBe(1);
-    expect(current.config.models[0].rules[0].points).toBe(30);
+    const res2 = await adminFetch(`/v1/sites/${site}/config`);
+    expect(res2.headers.get("etag")).toBe('"v1"');
+    const current = (await res2.json()) as any;
+    expect(current.models[0].rules[0].points).toBe(30);
     const scored = await send(site, "visitor-config01", [pageView("/pricing")]);
     expect(scored.body.lead.score).toBe(31);
   });
@@ -103,7 +104,8 @@ describe("operator API", () => {
     const doc = (await res.json()) as any;
     expect(doc.openapi).toBe("3.1.0");
     for (const op of OPERATIONS) expect(doc.paths[op.path][op.method]).toBeDefined();
-    expect(doc.paths["/v1/sites/{site}/config"].put.requestBody.content["application/json"].schema.properties.models).toBeDefined();
+    const putBody = doc.paths["/v1/sites/{site}/config"].put.requestBody.content["application/json"].schema;
+    expect(doc.components.schemas[putBody.$ref.replace("#/components/schemas/", "")].properties.models).toBeDefined();
     const schema = (await (await SELF.fetch("https://x/config.schema.json")).json()) as any;
     expect(schema.properties.models.type).toBe("array");
   });

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import type { Env as WorkerEnv } from "../../worker/env";
 
 declare global {
@@ -6,6 +7,8 @@ declare global {
       TEST_WEBHOOK_SECRET: string;
       TEST_WEBHOOK_SECRET_NEW: string;
       TEST_WRITE_KEY: string;
+      DEMO_WRITE_KEY: string;
+      DEMO_WEBHOOK_SECRET: string;
     }
   }
 }

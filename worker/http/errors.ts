@@ -1,12 +1,11 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
+import type { z } from "zod";
+import { issuesFromZod, jsonPath, type Issue } from "./issues";
 
 /** One problem with a request: `path` is a JSON path into the input ("$.events[2].name"). */
-export interface ErrorIssue {
-  path: string;
-  message: string;
-}
+export type ErrorIssue = Issue;
+export { issuesFromZod, jsonPath };
 
 /** The contract's error body: `{ error: { code, message, issues } }`. */
 export interface ErrorBody {
@@ -31,34 +30,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Formats a zod path as a JSON path: ["events", 2, "name"] -> "$.events[2].name". */
-export function jsonPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>(
-    (acc, key) => (typeof key === "number" ? `${acc}[${key}]` : `${acc}.${String(key)}`),
-    "$",
-  );
-}
-
-/**
- * Turns zod issues into the contract's issue list. A value matching no branch of a union is
- * reported through the branch it came closest to (fewest issues), so the path names the field that
- * is wrong ("$.models[0].rules[0].points") rather than the whole union.
- */
-export function issuesFromZod(error: z.ZodError, max = 50): ErrorIssue[] {
-  return flatten(error.issues, []).slice(0, max);
-}
-
-function flatten(issues: ReadonlyArray<z.core.$ZodIssue>, base: PropertyKey[]): ErrorIssue[] {
-  return issues.flatMap((issue) => {
-    const path = [...base, ...issue.path];
-    if (issue.code === "invalid_union" && issue.errors.length > 0) {
-      const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
-      if (closest.length > 0) return flatten(closest, path);
-    }
-    return [{ path: jsonPath(path), message: issue.message }];
-  });
-}
-
 /** Parses `input` with `schema` or throws a 400 (or the given status) naming every problem. */
 export function parseOr<T extends z.ZodType>(
   schema: T,
@@ -68,11 +39,16 @@ export function parseOr<T extends z.ZodType>(
 ): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new ApiError(status, code, "The request does not match the expected shape", issuesFromZod(result.error));
+    throw new ApiError(status, code, "The request does not match the expected shape", issuesFromZod(result.error, input));
   }
   return result.data;
 }
 
+/**
+ * The contract's error body.
+ *
+ * @example errorBody("precondition_failed", "The config changed since you read it")
+ */
 export function errorBody(code: string, message: string, issues: ErrorIssue[] = []): ErrorBody {
   return { error: { code, message, issues } };
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { siteConfigSchema } from "../site/config";
+import { WARNING_CODES } from "../site/config-warnings";
 import { flatRecordSchema } from "./collect-schema";
 
 /** Far-future and ancient timestamps are mistakes (or tricks), not events. */
@@ -37,4 +39,91 @@ export const redeliverRequestSchema = z.object({
   messageIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
 });
 
+/** The media type of a JSON merge patch (RFC 7396), what `PATCH …/config` takes beside application/json. */
+export const MERGE_PATCH_TYPE = "application/merge-patch+json";
+
+/** A lead as the operator API names it: a lead id, an e-mail address or an anonymous id. */
+export const leadRefSchema = z.string().min(1).max(256);
+
+/** A webhook endpoint id of the config. */
+export const endpointParamSchema = z.string().min(1).max(64);
+
 export const siteParamSchema = z.object({ site: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "A site id") });
+
+/** `{n}` of `…/config/versions/{n}`. */
+export const versionParamSchema = z.object({ version: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
+
+export const versionListQuerySchema = z.object({
+  /** Versions older than this one: the `next` of the previous page. */
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const rollbackRequestSchema = z.strictObject({
+  /** The saved version whose document becomes the config again (saved as a new version). */
+  version: z.int().min(1),
+});
+
+/** A warning about a valid config: it never blocks the save. */
+export const configWarningSchema = z.object({
+  path: z.string().meta({ description: 'A JSON path into the config, e.g. "$.models[0].rules[2].event".' }),
+  code: z.enum(WARNING_CODES),
+  message: z.string(),
+});
+
+/** What every config write (PUT, PATCH, rollback) answers; the version is also the `ETag`. */
+export const configWriteResponseSchema = z.object({
+  version: z.int(),
+  savedAt: z.iso.datetime(),
+  summary: z.string().meta({ description: "What changed against the version before." }),
+  warnings: z.array(configWarningSchema),
+  config: siteConfigSchema,
+});
+
+export const configVersionInfoSchema = z.object({
+  version: z.int(),
+  savedAt: z.iso.datetime(),
+  summary: z.string(),
+});
+
+export const configVersionListSchema = z.object({
+  versions: z.array(configVersionInfoSchema),
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  next: z.int().nullable(),
+});
+
+export const configVersionSchema = configVersionInfoSchema.extend({ config: siteConfigSchema });
+
+const leadSummarySchema = z.object({ id: z.string(), userId: z.string().nullable(), score: z.number(), label: z.string(), stage: z.string() });
+
+export const leadListResponseSchema = z.object({
+  leads: z.array(z.object({ leadId: z.string(), userId: z.string().nullable(), score: z.number(), label: z.string(), stage: z.string(), updatedAt: z.number() })),
+});
+
+/** A lead as `GET …/leads/{lead}` describes it (further fields may follow). */
+export const leadResponseSchema = leadSummarySchema
+  .extend({
+    anonymousIds: z.array(z.string()),
+    site: z.string(),
+    model: z.string(),
+    disqualified: z.boolean(),
+    traits: z.record(z.string(), z.unknown()),
+    explanation: z.object({ score: z.number(), label: z.string(), contributions: z.array(z.object({ rule: z.string(), points: z.number() }).loose()) }).loose(),
+    recentEvents: z.array(z.object({ id: z.string(), name: z.string(), ts: z.number() }).loose()),
+  })
+  .loose();
+
+export const eraseResponseSchema = z.object({ erased: z.array(z.string()) });
+
+export const simulateResponseSchema = z.object({
+  timeline: z.array(z.object({ score: z.number(), label: z.string(), stage: z.string() }).loose()),
+  webhooks: z.array(z.object({ type: z.string() }).loose()),
+});
+
+export const deadLetterListSchema = z.object({
+  deadLetters: z.array(
+    z.object({ messageId: z.string(), endpointId: z.string(), leadId: z.string(), type: z.string(), attempts: z.number(), lastError: z.string(), failedAt: z.number(), payload: z.unknown() }),
+  ),
+});
+
+export const redeliverResponseSchema = z.object({ redelivering: z.int() });

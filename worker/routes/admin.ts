@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import type { Env } from "../env";
 import { requireAdmin } from "../http/auth";
 import { readJson } from "../http/body";
@@ -7,61 +6,23 @@ import { pathOf } from "../http/url";
 import { ApiError, parseOr } from "../http/errors";
 import type { LeadDescription } from "../lead/types";
 import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
-import { allowedWebhookHosts } from "../lead/outbox";
 import { simulate, type ScoringEvent } from "../scoring";
-import { siteConfigIssues, siteConfigSchema, type SiteConfig } from "../site/config";
 import type { DeadLetter } from "../site/SiteObject";
-import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
-import { checkWebhookUrl } from "../webhooks/url-policy";
-import { leadListQuerySchema, redeliverRequestSchema, siteParamSchema, simulateRequestSchema } from "./admin-schema";
+import { loadSiteConfig, siteStub } from "../site/config-cache";
+import { adminConfig, siteOf, validateConfig } from "./admin-config";
+import { endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
-const MAX_CONFIG_BYTES = 256 * 1024;
 const MAX_SIMULATE_BYTES = 512 * 1024;
 
 export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
-
-function siteOf(c: { req: { param: (k: string) => string | undefined } }): string {
-  return parseOr(siteParamSchema, { site: c.req.param("site") }).site;
-}
+admin.route("/", adminConfig);
 
 async function configOrFail(env: Env, site: string) {
   const stored = await loadSiteConfig(env, site, Date.now());
   if (!stored) throw new ApiError(404, "unknown_site", `No site "${site}" is configured`);
   return stored;
 }
-
-/** Validates a config fully (shape, semantics, webhook URLs): every mistake with its JSON path. */
-function validateConfig(env: Env, input: unknown): SiteConfig {
-  const issues = siteConfigIssues(input);
-  const parsed = siteConfigSchema.safeParse(input);
-  if (parsed.success) {
-    parsed.data.webhooks.forEach((endpoint, i) => {
-      const policy = checkWebhookUrl(endpoint.url, allowedWebhookHosts(env));
-      if (!policy.ok) issues.push({ path: `$.webhooks[${i}].url`, message: policy.reason });
-    });
-  }
-  if (issues.length > 0 || !parsed.success) {
-    throw new ApiError(422, "invalid_config", `The config has ${issues.length} mistake(s); nothing was changed`, issues);
-  }
-  return parsed.data;
-}
-
-admin.get("/v1/sites/:site/config", async (c) => {
-  const stored = await configOrFail(c.env, siteOf(c));
-  c.header("ETag", `"v${stored.version}"`);
-  return c.json({ version: stored.version, updatedAt: new Date(stored.updatedAt).toISOString(), config: stored.config });
-});
-
-admin.put("/v1/sites/:site/config", async (c) => {
-  const site = siteOf(c);
-  const input = await readJson(c.req.raw, { maxBytes: MAX_CONFIG_BYTES, types: ["application/json"] });
-  const config = validateConfig(c.env, input);
-  const now = Date.now();
-  const stored = await siteStub(c.env, site).putConfig(config, now);
-  rememberSiteConfig(site, stored, now);
-  return c.json({ version: stored.version, updatedAt: new Date(now).toISOString(), config: stored.config });
-});
 
 admin.get("/v1/sites/:site/leads", async (c) => {
   const site = siteOf(c);
@@ -72,7 +33,7 @@ admin.get("/v1/sites/:site/leads", async (c) => {
 
 admin.get("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);
-  const leadId = await resolveLeadRef(site, parseOr(z.string().min(1).max(256), c.req.param("lead")));
+  const leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
   let found = (await leadStub(c.env, site, leadId).describe()) as LeadDescription | null;
   // An anonymous id that was merged answers with the lead it became.
   if (found?.mergedInto) found = (await leadStub(c.env, site, found.mergedInto).describe()) as LeadDescription | null;
@@ -82,7 +43,7 @@ admin.get("/v1/sites/:site/leads/:lead", async (c) => {
 
 admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);
-  let leadId = await resolveLeadRef(site, parseOr(z.string().min(1).max(256), c.req.param("lead")));
+  let leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
   let found = (await leadStub(c.env, site, leadId).describe()) as LeadDescription | null;
   if (found?.mergedInto) {
     leadId = found.mergedInto;
@@ -115,14 +76,14 @@ admin.post("/v1/sites/:site/simulate", async (c) => {
 
 admin.get("/v1/sites/:site/webhooks/:endpoint/dead-letters", async (c) => {
   const site = siteOf(c);
-  const endpoint = parseOr(z.string().min(1).max(64), c.req.param("endpoint"));
+  const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
   const letters = await siteStub(c.env, site).listDeadLetters(endpoint, 500);
   return c.json({ deadLetters: letters.map(({ body, ...rest }) => ({ ...rest, payload: JSON.parse(body) })) });
 });
 
 admin.post("/v1/sites/:site/webhooks/:endpoint/dead-letters/redeliver", async (c) => {
   const site = siteOf(c);
-  const endpoint = parseOr(z.string().min(1).max(64), c.req.param("endpoint"));
+  const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
   const hasBody = (c.req.header("content-length") ?? "0") !== "0";
   const body = hasBody ? parseOr(redeliverRequestSchema, await readJson(c.req.raw, { maxBytes: 64 * 1024, types: ["application/json"] })) : {};
   const letters = (await siteStub(c.env, site).takeDeadLetters(endpoint, body.messageIds ?? null)) as DeadLetter[];

@@ -47,7 +47,7 @@ export { nextCrossing } from "./crossing";
 export { diffViews } from "./changes";
 export { explain, topContributions } from "./explain";
 export { simulate } from "./simulate";
-export { configIssues, semanticIssues, zodIssues, jsonPath, type ConfigIssue } from "./issues";
+export { configIssues, scoringIssues, semanticIssues, salvageScoring, jsonPath, type ConfigIssue, type ConfigParts } from "./issues";
 export { durationMs } from "./duration";
 export { deriveChannel } from "./channel";
 export { matches } from "./condition";

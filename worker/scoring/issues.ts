@@ -1,86 +1,48 @@
 /**
  * Config problems as `{ path, message }` pairs with JSON paths ("$.models[0].rules[2].points"), for
- * the 422 answer: zod's structural issues first, then the semantic checks zod cannot express.
+ * the 422 answer: zod's structural issues and the semantic checks zod cannot express, together. A part
+ * whose shape is wrong does not hide the semantic mistakes of the parts around it: every mistake is
+ * reported in one answer.
  */
 import type { z } from "zod";
+import { issuesFromZod, jsonPath, type Issue, type PathPart } from "../http/issues";
 import { conditionTestCount } from "./condition";
+import { durationMs } from "./duration";
 import { globProblem } from "./glob";
 import {
   CONTENT_STAGES,
+  modelSchema,
+  ruleSchema,
   scoringSchema,
   type Band,
   type Condition,
   type Model,
+  type Rule,
   type ScoringConfig,
 } from "./schema";
 
-export interface ConfigIssue {
-  path: string;
-  message: string;
-}
-
-type PathPart = string | number;
+export type ConfigIssue = Issue;
+export { jsonPath };
 
 /**
- * A JSON path from path segments.
- *
- * @example jsonPath(["models", 0, "rules", 2, "points"]) // "$.models[0].rules[2].points"
+ * A model as far as it parsed: every field that is valid on its own, every rule that is (an invalid
+ * one is undefined, so indexes stay the input's). A parsed Model is one too.
  */
-export function jsonPath(parts: readonly PathPart[]): string {
-  return parts.reduce<string>((acc, part) => {
-    if (typeof part === "number") return `${acc}[${part}]`;
-    return /^[A-Za-z_$][\w$]*$/.test(part) ? `${acc}.${part}` : `${acc}[${JSON.stringify(part)}]`;
-  }, "$");
+export type ModelParts = Partial<Omit<Model, "rules">> & {
+  rules: Array<Rule | undefined>;
+  /** Keys given whose value is invalid: checks that need them are skipped, never guessed. */
+  invalid?: ReadonlySet<string>;
+  /** Every rule's id, invalid rules' included, so a duplicate id is found beside a shape mistake. */
+  ruleIds?: Array<string | undefined>;
+};
+
+/** A scoring config as far as it parsed (see ModelParts). */
+export interface ConfigParts {
+  models: Array<ModelParts | undefined>;
 }
 
-function valueAt(root: unknown, parts: readonly PathPart[]): unknown {
-  let cur = root;
-  for (const part of parts) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Record<PathPart, unknown>)[part];
-  }
-  return cur;
-}
-
-type ZodIssue = z.core.$ZodIssue;
-
-function isRootTypeMismatch(issues: ZodIssue[]): boolean {
-  return issues.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_value" || i.code === "invalid_union"));
-}
-
-/**
- * Pick the union branch the author meant: for rules, the one their keys name (`trait` = fit rule);
- * otherwise the branch whose type matched, with the fewest problems.
- */
-function chooseBranch(issue: Extract<ZodIssue, { code: "invalid_union" }>, value: unknown, path: PathPart[]): ZodIssue[] | undefined {
-  const branches = issue.errors;
-  const inRules = path.length >= 2 && path[path.length - 2] === "rules" && value !== null && typeof value === "object";
-  if (inRules && branches.length === 2) return branches["trait" in (value as object) ? 1 : 0];
-  const matched = branches.filter((b) => !isRootTypeMismatch(b));
-  if (!matched.length) return undefined;
-  return matched.reduce((best, b) => (b.length < best.length ? b : best));
-}
-
-function flatten(issues: readonly ZodIssue[], root: unknown, base: PathPart[], out: ConfigIssue[]): void {
-  for (const issue of issues) {
-    const path = [...base, ...(issue.path as PathPart[])];
-    if (issue.code === "invalid_union" && issue.errors.length) {
-      const branch = chooseBranch(issue, valueAt(root, path), path);
-      if (branch) {
-        flatten(branch, root, path, out);
-        continue;
-      }
-      if (valueAt(root, path) === undefined) {
-        out.push({ path: jsonPath(path), message: "required" });
-        continue;
-      }
-      const expected = [...new Set(issue.errors.flatMap((b) => b.filter((i) => i.path.length === 0).map((i) => i.message)))];
-      out.push({ path: jsonPath(path), message: `none of the allowed forms fits: ${expected.join("; ")}` });
-      continue;
-    }
-    out.push({ path: jsonPath(path), message: issue.message });
-  }
-}
+/** Events that carry traits and never props: a props condition on them can never hold. */
+const PROPLESS_EVENTS: ReadonlySet<string> = new Set(["identify", "group"]);
 
 function bandIssues(bands: Band[] | undefined, key: string, base: PathPart[], hysteresis: number, eventOnlyAllowed: boolean): ConfigIssue[] {
   if (!bands) return [];
@@ -142,7 +104,7 @@ function globIssues(globs: string | string[] | undefined, path: PathPart[]): Con
   });
 }
 
-function audienceIssues(model: Model, base: PathPart[]): ConfigIssue[] {
+function audienceIssues(model: ModelParts, base: PathPart[]): ConfigIssue[] {
   if (!model.audience) return [];
   const clauses = Array.isArray(model.audience) ? model.audience : [model.audience];
   return clauses.flatMap((clause, i) => {
@@ -153,33 +115,61 @@ function audienceIssues(model: Model, base: PathPart[]): ConfigIssue[] {
   });
 }
 
-function ruleIssues(model: Model, base: PathPart[]): ConfigIssue[] {
+type Decay = Model["decay"];
+
+/**
+ * "0s" parses as a duration, and a half-life of 0 would silently mean "no decay": say how to write that.
+ * `inherits` is true for a rule, whose omitted decay means the model's.
+ */
+function zeroDecayIssues(decay: Decay, path: PathPart[], inherits: boolean): ConfigIssue[] {
+  if (decay === undefined || decay === false) return [];
+  const halfLife = typeof decay === "object" ? decay.halfLife : decay;
+  if (durationMs(halfLife) > 0) return [];
+  const fix = inherits ? "write false for no decay on this rule, or omit decay to use the model's" : "omit decay (or write false) for no decay";
+  return [{ path: jsonPath(typeof decay === "object" ? [...path, "halfLife"] : path), message: `a half-life of ${JSON.stringify(halfLife)} is no half-life: ${fix}` }];
+}
+
+function eventNames(event: string | string[]): string[] {
+  return typeof event === "string" ? [event] : event;
+}
+
+function ruleIssues(model: ModelParts, base: PathPart[]): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const ids = new Set<string>();
   const stageNames = new Set((model.stages ?? [{ name: "lead" }]).map((s) => s.name));
   model.rules.forEach((rule, i) => {
     const path = [...base, "rules", i];
-    if (ids.has(rule.id)) issues.push({ path: jsonPath([...path, "id"]), message: `duplicate rule id "${rule.id}" in model "${model.id}"` });
-    ids.add(rule.id);
+    const id = rule?.id ?? model.ruleIds?.[i];
+    if (id !== undefined && ids.has(id)) issues.push({ path: jsonPath([...path, "id"]), message: `duplicate rule id "${id}" in ${model.id ? `model "${model.id}"` : "this model"}` });
+    if (id !== undefined) ids.add(id);
+    if (!rule) return;
     if ("trait" in rule) {
       issues.push(...conditionIssues(rule.match, [...path, "match"]));
       return;
     }
-    if (rule.setStage !== undefined && !stageNames.has(rule.setStage)) {
+    if (rule.setStage !== undefined && !model.invalid?.has("stages") && !stageNames.has(rule.setStage)) {
       issues.push({ path: jsonPath([...path, "setStage"]), message: `no stage named "${rule.setStage}" in this model` });
     }
+    if (rule.when?.props && eventNames(rule.event).every((name) => PROPLESS_EVENTS.has(name))) {
+      issues.push({
+        path: jsonPath([...path, "when", "props"]),
+        message: `"${eventNames(rule.event).join('", "')}" events carry traits, not props, so this condition never holds: score traits with a fit rule ({ "trait": …, "match": … })`,
+      });
+    }
+    issues.push(...zeroDecayIssues(rule.decay, [...path, "decay"], true));
     issues.push(...globIssues(rule.when?.path, [...path, "when", "path"]));
     for (const [key, cond] of Object.entries(rule.when?.props ?? {})) issues.push(...conditionIssues(cond, [...path, "when", "props", key]));
   });
   return issues;
 }
 
-function modelIssues(model: Model, index: number): ConfigIssue[] {
+function modelIssues(model: ModelParts, index: number): ConfigIssue[] {
   const base: PathPart[] = ["models", index];
   const hysteresis = model.hysteresis ?? 0;
   const issues = [
     ...audienceIssues(model, base),
     ...ruleIssues(model, base),
+    ...zeroDecayIssues(model.decay, [...base, "decay"], false),
     ...bandIssues(model.labels, "labels", base, hysteresis, false),
     ...bandIssues(model.stages, "stages", base, hysteresis, true),
     ...bandIssues(model.grades, "grades", base, 0, false),
@@ -195,25 +185,74 @@ function modelIssues(model: Model, index: number): ConfigIssue[] {
 }
 
 /**
- * Semantic problems of a structurally valid config: duplicate ids, band order, hysteresis too wide,
- * bad regexes and globs, unknown stages, unreachable models.
+ * Semantic problems of a config (parsed, or as far as it parsed): duplicate ids, band order,
+ * hysteresis too wide, bad regexes and globs, unknown stages, unreachable models, a zero half-life,
+ * props conditions on events that carry none.
  *
  * @example semanticIssues(parsed) // [{ path: "$.models[0].labels[2].min", message: "labels bands must ascend: ..." }]
  */
-export function semanticIssues(config: ScoringConfig): ConfigIssue[] {
+export function semanticIssues(config: ScoringConfig | ConfigParts): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const ids = new Set<string>();
   let fallback: string | undefined;
-  config.models.forEach((model, i) => {
-    if (ids.has(model.id)) issues.push({ path: jsonPath(["models", i, "id"]), message: `duplicate model id "${model.id}"` });
-    ids.add(model.id);
+  (config.models as Array<ModelParts | undefined>).forEach((model, i) => {
+    if (!model) return;
+    if (model.id !== undefined && ids.has(model.id)) issues.push({ path: jsonPath(["models", i, "id"]), message: `duplicate model id "${model.id}"` });
+    if (model.id !== undefined) ids.add(model.id);
     if (fallback !== undefined) {
       issues.push({ path: jsonPath(["models", i]), message: `unreachable: model "${fallback}" before it has no audience and takes every lead` });
     }
-    if (!model.audience && fallback === undefined) fallback = model.id;
+    if (!model.audience && !model.invalid?.has("audience") && fallback === undefined) fallback = model.id ?? `#${i}`;
     issues.push(...modelIssues(model, i));
   });
   return issues;
+}
+
+type ModelKey = keyof typeof modelSchema.shape;
+
+/**
+ * The parts of a model that are valid on their own, for semantic checks of a config whose shape is
+ * wrong somewhere else.
+ *
+ * @example salvageModel({ id: "m", rules: [{ id: "a", event: "x", points: "1" }], labels: [{ name: "cold" }] })
+ * // { id: "m", rules: [undefined], labels: [{ name: "cold" }] }
+ */
+export function salvageModel(raw: unknown): ModelParts | undefined {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return undefined;
+  const record = raw as Record<string, unknown>;
+  const parts: Record<string, unknown> = {};
+  const invalid = new Set<string>();
+  for (const key of Object.keys(modelSchema.shape) as ModelKey[]) {
+    if (key === "rules" || record[key] === undefined) continue;
+    const parsed = modelSchema.shape[key].safeParse(record[key]);
+    if (parsed.success) parts[key] = parsed.data;
+    else invalid.add(key);
+  }
+  const rawRules: unknown[] = Array.isArray(record.rules) ? record.rules : [];
+  const rules = rawRules.map((rule) => ruleSchema.safeParse(rule).data);
+  const ruleIds = rawRules.map((rule) => (rule !== null && typeof rule === "object" && typeof (rule as { id?: unknown }).id === "string" ? (rule as { id: string }).id : undefined));
+  return { ...(parts as Partial<Model>), rules, invalid, ruleIds };
+}
+
+/**
+ * The models of a config as far as they parse (see salvageModel).
+ *
+ * @example salvageScoring({ models: [{ id: "m", rules: [], labels: "cold" }] }).models[0]!.labels // undefined
+ */
+export function salvageScoring(input: unknown): ConfigParts {
+  const models = input !== null && typeof input === "object" ? (input as { models?: unknown }).models : undefined;
+  return { models: Array.isArray(models) ? models.map(salvageModel) : [] };
+}
+
+/**
+ * Every problem of a scoring config from one parse's outcome: zod's issues and the semantic ones, the
+ * latter from the parsed config or, when the shape is wrong somewhere, from every part that is right.
+ *
+ * @example scoringIssues(body, scoringSchema.safeParse(body))
+ */
+export function scoringIssues(input: unknown, result: z.ZodSafeParseResult<ScoringConfig>): ConfigIssue[] {
+  if (result.success) return semanticIssues(result.data);
+  return [...issuesFromZod(result.error, input), ...semanticIssues(salvageScoring(input))];
 }
 
 /**
@@ -223,19 +262,5 @@ export function semanticIssues(config: ScoringConfig): ConfigIssue[] {
  * // [{ path: "$.models[0].labels[1].min", message: "Invalid input: expected number, received string" }]
  */
 export function configIssues(input: unknown): ConfigIssue[] {
-  const parsed = scoringSchema.safeParse(input);
-  if (!parsed.success) return zodIssues(parsed.error, input);
-  return semanticIssues(parsed.data);
-}
-
-/**
- * A zod error as JSON-path issues, unions resolved to the branch the author meant (so a rule with a
- * typo says which key is wrong, not "invalid input"). For schemas extending scoringObjectSchema too.
- *
- * @example zodIssues(siteConfigSchema.safeParse(body).error!, body)
- */
-export function zodIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
-  const out: ConfigIssue[] = [];
-  flatten(error.issues, input, [], out);
-  return out;
+  return scoringIssues(input, scoringSchema.safeParse(input));
 }

@@ -13,9 +13,9 @@ export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
 
 export const durationSchema = z
   .union([
-    z.number().positive(),
+    z.number().positive("a number of hours above 0 (for no decay, write false or omit decay)"),
     z.string().regex(DURATION_PATTERN, 'a duration such as "90m", "36h", "7d" or a number of hours'),
-  ])
+  ], { error: (iss) => `expected a duration such as "90m", "36h", "7d" or a positive number of hours, got ${JSON.stringify(iss.input) ?? "nothing"}` })
   .meta({ description: 'A duration: "90m", "36h", "7d", "2w", or a number of hours.' });
 
 const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -83,17 +83,23 @@ export const whenSchema = z
   .meta({ description: "Conditions on the event; all given must hold." });
 
 export const capSchema = z
-  .union([
-    z.literal("once"),
-    z.strictObject({
-      max: z.int().min(1),
-      per: z.enum(["hour", "day", "week"]).optional(),
-    }),
-  ])
+  .union(
+    [
+      z.literal("once"),
+      z.strictObject({
+        max: z.int().min(1),
+        per: z.enum(["hour", "day", "week"]).optional(),
+      }),
+    ],
+    { error: (iss) => `expected a cap: "once", { "max": N } (N times ever) or { "max": N, "per": "hour" | "day" | "week" }, got ${JSON.stringify(iss.input)}` },
+  )
   .meta({ description: '"once", { max: N } ever, or { max: N, per: "hour"|"day"|"week" } in UTC buckets.' });
 
+const DECAY_ERROR = (iss: { input?: unknown }) =>
+  `expected decay: false (no decay), a half-life such as "7d", or { "halfLife": "7d" }, got ${JSON.stringify(iss.input)}`;
+
 export const decaySchema = z
-  .union([z.literal(false), durationSchema, z.strictObject({ halfLife: durationSchema })])
+  .union([z.literal(false), durationSchema, z.strictObject({ halfLife: durationSchema })], { error: DECAY_ERROR })
   .meta({ description: 'false (no decay), a half-life ("7d"), or { halfLife: "7d" }.' });
 
 const ruleId = z.string().min(1).max(100);
@@ -145,7 +151,7 @@ export const modelSchema = z
     audience: audienceSchema.optional(),
     combine: z.enum(["sum", "separate"]).optional(),
     scale: z.strictObject({ min: z.number().finite().optional(), max: z.number().finite().optional() }).optional(),
-    decay: z.union([z.literal(false), durationSchema, z.strictObject({ halfLife: durationSchema })]).optional(),
+    decay: z.union([z.literal(false), durationSchema, z.strictObject({ halfLife: durationSchema })], { error: DECAY_ERROR }).optional(),
     contentStages: z
       .strictObject({
         TOFU: oneOrMoreStrings.optional(),

@@ -12,6 +12,8 @@ export interface LeadIndexEntry {
   updatedAt: number;
   /** Anonymous leads merged into this one: their index rows go. */
   replaces?: string[];
+  /** Trait names the lead carries (dotted for nested ones): the site remembers them for config warnings. */
+  traitNames?: string[];
 }
 
 export interface StoredConfig {
@@ -21,6 +23,30 @@ export interface StoredConfig {
   /** Endpoints that answered 410 Gone: nothing more is sent to them until the config is saved again. */
   disabledEndpoints: string[];
 }
+
+/** One saved version of a site's config, as the version history lists it. */
+export interface ConfigVersionInfo {
+  version: number;
+  savedAt: number;
+  /** What changed against the version before it ("models: shop; origins"), or how it was made. */
+  summary: string;
+}
+
+export interface ConfigVersion extends ConfigVersionInfo {
+  config: SiteConfig;
+}
+
+/** A save that expected another version than the one in force (a stale `If-Match`). */
+export interface ConfigConflict {
+  conflict: true;
+  currentVersion: number;
+}
+
+/** How many versions of a config the site keeps: the newest, the one in force included. */
+export const CONFIG_VERSIONS_KEPT = 100;
+
+/** Trait names remembered per site: plenty for any real site, bounded against a flood of junk keys. */
+export const MAX_TRAIT_NAMES = 2_000;
 
 export interface DeadLetter {
   messageId: string;
@@ -53,6 +79,9 @@ export class SiteObject extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS disabled_endpoints (endpoint_id TEXT PRIMARY KEY, reason TEXT NOT NULL, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS leads (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS leads_by_score ON leads (score DESC);
+      CREATE TABLE IF NOT EXISTS config_versions (version INTEGER PRIMARY KEY, json TEXT NOT NULL, saved_at INTEGER NOT NULL, summary TEXT NOT NULL);
+      INSERT OR IGNORE INTO config_versions (version, json, saved_at, summary) SELECT version, json, updated_at, '' FROM config;
+      CREATE TABLE IF NOT EXISTS trait_names (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS dead_letters (message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, lead_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, endpoint_id));
     `);
   }
@@ -72,14 +101,67 @@ export class SiteObject extends DurableObject<Env> {
 
   /** Saves an already validated config; saving re-enables endpoints an earlier 410 disabled. */
   putConfig(config: SiteConfig, now: number): StoredConfig {
+    return this.saveConfig(config, now) as StoredConfig;
+  }
+
+  /**
+   * Saves an already validated config as a new version, unless `expectedVersion` is given and is not
+   * the version in force (0 when none is saved). The check and the write run with no await between
+   * them, so two concurrent saves cannot both pass the same expectation. Keeps the newest
+   * CONFIG_VERSIONS_KEPT versions.
+   */
+  saveConfig(config: SiteConfig, now: number, options: { expectedVersion?: number; summary?: string } = {}): StoredConfig | ConfigConflict {
     const current = this.#sql.exec<{ version: number }>("SELECT version FROM config WHERE id = 1").toArray()[0];
-    const version = (current?.version ?? 0) + 1;
+    const currentVersion = current?.version ?? 0;
+    if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) return { conflict: true, currentVersion };
+    const version = currentVersion + 1;
+    const json = JSON.stringify(config);
     this.#sql.exec(
       "INSERT INTO config (id, json, version, updated_at) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET json = excluded.json, version = excluded.version, updated_at = excluded.updated_at",
-      JSON.stringify(config), version, now,
+      json, version, now,
     );
+    this.#sql.exec("INSERT OR REPLACE INTO config_versions (version, json, saved_at, summary) VALUES (?, ?, ?, ?)", version, json, now, options.summary ?? "");
+    this.#sql.exec("DELETE FROM config_versions WHERE version <= ?", version - CONFIG_VERSIONS_KEPT);
     this.#sql.exec("DELETE FROM disabled_endpoints");
     return { config, version, updatedAt: now, disabledEndpoints: [] };
+  }
+
+  /** Saved versions, newest first, `before` a version for the next page. */
+  listConfigVersions(options: { before?: number; limit: number }): ConfigVersionInfo[] {
+    return this.#sql
+      .exec<{ version: number; saved_at: number; summary: string }>(
+        "SELECT version, saved_at, summary FROM config_versions WHERE version < ? ORDER BY version DESC LIMIT ?",
+        options.before ?? Number.MAX_SAFE_INTEGER, options.limit,
+      )
+      .toArray()
+      .map((r) => ({ version: r.version, savedAt: r.saved_at, summary: r.summary }));
+  }
+
+  /** One saved version with its document, or null when it was never saved or is no longer kept. */
+  getConfigVersion(version: number): ConfigVersion | null {
+    const row = this.#sql
+      .exec<{ json: string; saved_at: number; summary: string }>("SELECT json, saved_at, summary FROM config_versions WHERE version = ?", version)
+      .toArray()[0];
+    return row ? { version, savedAt: row.saved_at, summary: row.summary, config: JSON.parse(row.json) as SiteConfig } : null;
+  }
+
+  /**
+   * Remembers trait names leads have carried (identify, group), so a config naming a trait no lead
+   * ever had can be warned about. Bounded by MAX_TRAIT_NAMES.
+   */
+  recordTraitNames(names: readonly string[], now: number = Date.now()): void {
+    const known = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM trait_names").one().n;
+    let room = MAX_TRAIT_NAMES - known;
+    for (const name of new Set(names)) {
+      if (room <= 0) break;
+      if (typeof name !== "string" || name.length === 0 || name.length > 200) continue;
+      room -= this.#sql.exec("INSERT OR IGNORE INTO trait_names (name, first_seen) VALUES (?, ?)", name, now).rowsWritten > 0 ? 1 : 0;
+    }
+  }
+
+  /** Trait names leads of this site have carried (see recordTraitNames). */
+  traitNames(): string[] {
+    return this.#sql.exec<{ name: string }>("SELECT name FROM trait_names ORDER BY name").toArray().map((r) => r.name);
   }
 
   configReads(): number {
@@ -95,6 +177,7 @@ export class SiteObject extends DurableObject<Env> {
   }
 
   upsertLead(entry: LeadIndexEntry): void {
+    if (entry.traitNames?.length) this.recordTraitNames(entry.traitNames, entry.updatedAt);
     for (const id of entry.replaces ?? []) this.#sql.exec("DELETE FROM leads WHERE lead_id = ?", id);
     this.#sql.exec(
       `INSERT INTO leads (lead_id, user_id, score, label, stage, updated_at) VALUES (?, ?, ?, ?, ?, ?)

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { issuesFromZod } from "../http/errors";
-import { configIssues, scoringObjectSchema } from "../scoring";
+import { MAX_ISSUES, type Issue } from "../http/issues";
+import { scoringIssues, scoringObjectSchema } from "../scoring";
 import { WEBHOOK_TYPES } from "../webhooks/payload";
+import { checkWebhookUrl } from "../webhooks/url-policy";
 
 /** Public site ids appear in script tags and URLs: keep them URL-safe and short. */
 export const siteIdSchema = z
@@ -69,15 +70,63 @@ export const siteConfigSchema = scoringObjectSchema
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
 export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
 
-/** What a `PUT` says about a config: every problem with its JSON path, zod's and the engine's. */
-export function siteConfigIssues(input: unknown): Array<{ path: string; message: string }> {
-  const parsed = siteConfigSchema.safeParse(input);
-  if (!parsed.success) return issuesFromZod(parsed.error, 100);
-  const issues = configIssues(input);
+/** What a site config must know of its deployment to be judged: hosts allowed for plain-http webhooks. */
+export interface SiteConfigContext {
+  allowedWebhookHosts?: readonly string[];
+}
+
+/** One parse's verdict on a candidate config: the config when valid, and every mistake otherwise. */
+export type SiteConfigCheck = { ok: true; config: SiteConfig } | { ok: false; issues: Issue[] };
+
+function webhookIssues(webhooks: readonly EndpointParts[], context: SiteConfigContext): Issue[] {
+  const issues: Issue[] = [];
   const ids = new Set<string>();
-  parsed.data.webhooks.forEach((endpoint, i) => {
-    if (ids.has(endpoint.id)) issues.push({ path: `$.webhooks[${i}].id`, message: `Duplicate endpoint id "${endpoint.id}"` });
-    ids.add(endpoint.id);
+  webhooks.forEach(({ id, url }, i) => {
+    if (id !== undefined && ids.has(id)) issues.push({ path: `$.webhooks[${i}].id`, message: `duplicate endpoint id "${id}"` });
+    if (id !== undefined) ids.add(id);
+    const policy = url === undefined ? { ok: true as const } : checkWebhookUrl(url, context.allowedWebhookHosts ?? []);
+    if (!policy.ok) issues.push({ path: `$.webhooks[${i}].url`, message: policy.reason });
   });
   return issues;
+}
+
+type EndpointParts = Partial<Pick<WebhookEndpoint, "id" | "url">>;
+
+/** The id and URL of each endpoint as far as they are valid, so a wrong `types` does not hide a private URL. */
+function salvageWebhooks(input: unknown): EndpointParts[] {
+  const webhooks = input !== null && typeof input === "object" ? (input as { webhooks?: unknown }).webhooks : undefined;
+  if (!Array.isArray(webhooks)) return [];
+  return webhooks.map((raw) => {
+    const record = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+    return { id: webhookEndpointSchema.shape.id.safeParse(record.id).data, url: webhookEndpointSchema.shape.url.safeParse(record.url).data };
+  });
+}
+
+/**
+ * Judges a candidate site config with one parse: zod's issues, the engine's semantic checks and the
+ * site's own (duplicate endpoint ids, webhook URL policy), all of them at once. When the shape is
+ * wrong somewhere, every part that is right is still checked, so one answer lists every mistake.
+ *
+ * @example
+ * const check = checkSiteConfig(body, { allowedWebhookHosts: ["127.0.0.1"] });
+ * if (!check.ok) throw new ApiError(422, "invalid_config", "…", check.issues);
+ */
+export function checkSiteConfig(input: unknown, context: SiteConfigContext = {}): SiteConfigCheck {
+  const result = siteConfigSchema.safeParse(input);
+  const issues = [
+    ...scoringIssues(input, result),
+    ...webhookIssues(result.success ? result.data.webhooks : salvageWebhooks(input), context),
+  ].slice(0, MAX_ISSUES);
+  if (result.success && issues.length === 0) return { ok: true, config: result.data };
+  return { ok: false, issues };
+}
+
+/**
+ * Every mistake of a candidate site config, `[]` when it is valid (see checkSiteConfig).
+ *
+ * @example siteConfigIssues({ models: [] }) // [{ path: "$.models", message: "Too small: expected array to have >=1 items" }]
+ */
+export function siteConfigIssues(input: unknown, context: SiteConfigContext = {}): Issue[] {
+  const check = checkSiteConfig(input, context);
+  return check.ok ? [] : check.issues;
 }
