@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import {
   baseVars,
+  contribution,
   DESKTOP_CHROME_UA,
   eventually,
   launchChromium,
@@ -57,10 +58,6 @@ async function storedIds(page: Page): Promise<{ a?: string; u?: string; c?: bool
     const raw = localStorage.getItem("leadscore");
     return raw ? JSON.parse(raw) : null;
   });
-}
-
-function contribution(lead: any, rule: string) {
-  return lead.explanation.contributions.find((c: any) => c.rule === rule);
 }
 
 describe("the demo shop in real Chromium", () => {

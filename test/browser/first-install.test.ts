@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import {
+  contribution,
   ADMIN_TOKEN,
   DESKTOP_CHROME_UA,
   eventually,
@@ -23,10 +24,6 @@ import {
 
 const SITE = "firstshop";
 const B2B = JSON.parse(readFileSync(new URL("../../examples/b2b.json", import.meta.url), "utf8")) as { models: unknown[] };
-
-function contribution(lead: any, rule: string) {
-  return lead.explanation.contributions.find((c: any) => c.rule === rule);
-}
 
 describe("a first install in real Chromium", () => {
   let worker: LocalWorker;
