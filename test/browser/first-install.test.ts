@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import {
-  contribution,
   ADMIN_TOKEN,
+  contribution,
   DESKTOP_CHROME_UA,
   eventually,
   launchChromium,

@@ -5,8 +5,8 @@ import { Analytics } from "@segment/analytics-node";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import {
   baseVars,
-  contribution,
   basicAuth,
+  contribution,
   eventually,
   operatorApi,
   postSegment,
