@@ -15,8 +15,8 @@ function uid(prefix: string): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-async function compress(text: string, format: CompressionFormat): Promise<Uint8Array<ArrayBuffer>> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream(format));
+async function compress(input: string | Uint8Array<ArrayBuffer>, format: CompressionFormat): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([input]).stream().pipeThrough(new CompressionStream(format));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
@@ -109,6 +109,23 @@ describe("compressed Segment bodies", () => {
       truncated: { status: 400, code: "invalid_encoding" },
     });
     for (const user of Object.values(users)) expect((await getLead(SITE, `${user}@example.com`)).status, user).toBe(404);
+  });
+
+  it("checks a decompressed body as strictly as a plain one: UTF-8, prototype keys, depth", async () => {
+    const user = `${uid("strict")}@example.com`;
+    const proto = `{"userId":"${user}","event":"Product Added","properties":{"__proto__":{"admin":true}}}`;
+    let deep = '"x"';
+    for (let i = 0; i < 20; i++) deep = `{"a":${deep}}`;
+    const nested = `{"userId":"${user}","event":"Product Added","properties":${deep}}`;
+    const latin1: Uint8Array<ArrayBuffer> = new Uint8Array([...new TextEncoder().encode(`{"userId":"${user}","event":"caf`), 0xe9, ...new TextEncoder().encode('"}')]);
+    for (const [name, body, code] of [
+      ["__proto__", await compress(proto, "gzip"), "invalid_json"],
+      ["20 levels deep", await compress(nested, "gzip"), "invalid_json"],
+      ["Latin-1 bytes", await compress(latin1, "gzip"), "invalid_encoding"],
+    ] as const) {
+      expect(await errorOf(await post("/v1/track", body, { "content-encoding": "gzip" })), name).toEqual({ status: 400, code });
+    }
+    expect((await getLead(SITE, user)).status).toBe(404);
   });
 
   it("answers 415 to an encoding it does not decode, storing nothing; the browser endpoint takes no compression", async () => {
