@@ -8,19 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import {
-  ADMIN_TOKEN,
-  contribution,
-  DESKTOP_CHROME_UA,
-  eventually,
-  launchChromium,
-  operatorApi,
-  removeDir,
-  startWorker,
-  tailLogs,
-  tempDir,
-  type LocalWorker,
-} from "../support/e2e";
+import { ADMIN_TOKEN, contribution, DESKTOP_CHROME_UA, eventually, launchChromium, operatorApi, removeDir, startWorker, tailLogs, tempDir, type LocalWorker } from "../support/e2e";
 
 const SITE = "firstshop";
 const B2B = JSON.parse(readFileSync(new URL("../../examples/b2b.json", import.meta.url), "utf8")) as { models: unknown[] };
