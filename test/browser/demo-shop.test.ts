@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import {
   baseVars,
+  contribution,
   DESKTOP_CHROME_UA,
   eventually,
   launchChromium,
@@ -59,10 +60,6 @@ async function storedIds(page: Page): Promise<{ a?: string; u?: string; c?: bool
   });
 }
 
-function contribution(lead: any, rule: string) {
-  return lead.explanation.contributions.find((c: any) => c.rule === rule);
-}
-
 describe("the demo shop in real Chromium", () => {
   let receiver: Inspector;
   let worker: LocalWorker;
@@ -80,6 +77,7 @@ describe("the demo shop in real Chromium", () => {
       vars: baseVars(receiver, {
         DEMO: "1",
         DEMO_WEBHOOK_URL: `${receiver.hooksUrl}/demo`,
+        DEMO_INSPECTOR_URL: `${receiver.url}/`,
         DEMO_WEBHOOK_SECRET,
         DEMO_WRITE_KEY,
       }),
@@ -319,6 +317,18 @@ describe("the demo shop in real Chromium", () => {
     } finally {
       await gated.context.close();
       await control.context.close();
+    }
+  });
+
+  it("links the footer to the inspector the worker was started with, whatever its port", async () => {
+    const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${worker.url}/pricing.html`);
+      await Promise.all([page.waitForURL(`${receiver.url}/`), page.click('footer a[href="/inspector"]')]);
+      expect(await page.title()).toMatch(/inspector/i);
+    } finally {
+      await context.close();
     }
   });
 });

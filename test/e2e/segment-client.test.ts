@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import {
   baseVars,
   basicAuth,
+  contribution,
   eventually,
   operatorApi,
   postSegment,
@@ -53,10 +54,6 @@ function client(writeKey: string, url: string, options: { flushAt?: number; maxR
 /** The client's own per-call callback resolves once the worker answered the batch holding the call. */
 function delivered(call: (cb: (err?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) => call((err) => (err ? reject(err) : resolve())));
-}
-
-function contribution(lead: any, rule: string) {
-  return lead.explanation.contributions.find((c: any) => c.rule === rule);
 }
 
 describe("an unmodified @segment/analytics-node client", () => {

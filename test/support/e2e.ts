@@ -156,6 +156,14 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * One rule's entry in a lead's explanation (`GET …/leads/{lead}`), or undefined when it scored nothing.
+ * @example expect(contribution(lead, "pricing")).toMatchObject({ rawPoints: 30, count: 1 })
+ */
+export function contribution(lead: any, rule: string): any {
+  return lead.explanation.contributions.find((c: any) => c.rule === rule);
+}
+
 /** The last part of a worker's log, for a failing test's output. */
 export function tailLogs(worker: LocalWorker | undefined, chars = 6_000): string {
   return worker ? worker.logs().slice(-chars) : "(no worker)";

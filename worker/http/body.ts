@@ -1,3 +1,4 @@
+import { decodedBody, exceedsRatio, MAX_COMPRESSION_RATIO, type BodyEncoding } from "./content-encoding";
 import { ApiError } from "./errors";
 
 /** Keys that could reach an object's prototype if a later merge were careless: refuse them at the door. */
@@ -10,12 +11,17 @@ export interface ReadJsonOptions {
   maxBytes: number;
   /** Accepted media types, e.g. ["application/json", "text/plain"] (415 otherwise). */
   types: readonly string[];
+  /**
+   * Accepted Content-Encodings (415 for others; default none). `maxBytes` then bounds the decompressed
+   * size, and the compressed input too; a body expanding more than 100:1 is refused as a bomb.
+   */
+  encodings?: readonly BodyEncoding[];
 }
 
 /**
- * Reads a JSON body defensively: media type, size (streamed, so a lying Content-Length cannot
- * exhaust memory), strict UTF-8, JSON syntax, nesting depth and prototype keys. Each failure is a
- * 4xx `ApiError`, never a 500.
+ * Reads a JSON body defensively: media type, content encoding, size (streamed and counted after
+ * decompression, so neither a lying Content-Length nor a zip bomb can exhaust memory), strict UTF-8,
+ * JSON syntax, nesting depth and prototype keys. Each failure is a 4xx `ApiError`, never a 500.
  *
  * @example const body = await readJson(c.req.raw, { maxBytes: 32_768, types: ["application/json"] })
  */
@@ -24,7 +30,7 @@ export async function readJson(request: Request, options: ReadJsonOptions): Prom
   if (!options.types.includes(type)) {
     throw new ApiError(415, "unsupported_media_type", `Send the body as ${options.types.join(" or ")}`);
   }
-  const bytes = await readLimited(request, options.maxBytes);
+  const bytes = await readLimited(request, options);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -42,22 +48,32 @@ export async function readJson(request: Request, options: ReadJsonOptions): Prom
   return value;
 }
 
-async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+async function readLimited(request: Request, options: ReadJsonOptions): Promise<Uint8Array> {
+  const { maxBytes } = options;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
+  const body = decodedBody(request, options.encodings ?? [], maxBytes);
+  if (!body) return new Uint8Array();
+  const reader = body.stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw tooLarge(maxBytes);
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch {
+      // The decoder failed (corrupt or truncated data) or the compressed input passed the limit.
+      if (body.encodedBytes() > maxBytes) throw tooLarge(maxBytes, body.encoding);
+      throw new ApiError(400, "invalid_encoding", body.encoding ? `The body is not valid ${body.encoding} data` : "The body could not be read");
     }
-    chunks.push(value);
+    if (step.done) break;
+    total += step.value.byteLength;
+    const problem = total > maxBytes ? tooLarge(maxBytes, body.encoding) : body.encoding && exceedsRatio(total, body.encodedBytes()) ? tooCompressed() : null;
+    if (problem) {
+      await reader.cancel().catch(() => {});
+      throw problem;
+    }
+    chunks.push(step.value);
   }
   const out = new Uint8Array(total);
   let offset = 0;
@@ -68,8 +84,15 @@ async function readLimited(request: Request, maxBytes: number): Promise<Uint8Arr
   return out;
 }
 
-function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(413, "payload_too_large", `The body is larger than ${maxBytes} bytes`);
+/** Over the limit once decompressed is its own code: a route may answer plain oversize differently. */
+function tooLarge(maxBytes: number, encoding: BodyEncoding | null = null): ApiError {
+  return encoding
+    ? new ApiError(413, "decompressed_too_large", `The body is larger than ${maxBytes} bytes once decompressed (${encoding})`)
+    : new ApiError(413, "payload_too_large", `The body is larger than ${maxBytes} bytes`);
+}
+
+function tooCompressed(): ApiError {
+  return new ApiError(413, "compression_ratio_exceeded", `The body expands more than ${MAX_COMPRESSION_RATIO}:1 when decompressed; send it uncompressed`);
 }
 
 function findStructuralProblem(value: unknown, depth: number, path: string): { path: string; message: string } | null {

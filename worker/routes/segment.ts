@@ -106,14 +106,22 @@ async function ingestAll(env: Env, site: string, stored: StoredConfig, groups: L
   );
 }
 
+/**
+ * What real server-side SDKs send: JSON as application/json (Segment's), text/plain, or labelled
+ * application/x-www-form-urlencoded by axios when a client posts an already compressed body
+ * (RudderStack's Node SDK). The body is JSON whatever the label; a real form body is a 400.
+ */
+const SEGMENT_BODY_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded"] as const;
+
 async function readSegmentBody(c: Context<{ Bindings: Env }>): Promise<Record<string, unknown>> {
   try {
-    const body = await readJson(c.req.raw, { maxBytes: MAX_SEGMENT_BATCH_BYTES, types: ["application/json", "text/plain"] });
+    const body = await readJson(c.req.raw, { maxBytes: MAX_SEGMENT_BATCH_BYTES, types: SEGMENT_BODY_TYPES, encodings: ["gzip", "deflate"] });
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new ApiError(400, "invalid_request", "The body must be a JSON object");
     return body as Record<string, unknown>;
   } catch (err) {
-    // Segment answers 400 for oversized payloads; keep its status for drop-in compatibility.
-    if (err instanceof ApiError && err.status === 413) throw new ApiError(400, err.code, "A batch is at most 500 KB");
+    // Segment answers 400 for oversized payloads; keep its status for drop-in compatibility. A
+    // compressed body over the limit or past the ratio stays a 413.
+    if (err instanceof ApiError && err.code === "payload_too_large") throw new ApiError(400, err.code, "A batch is at most 500 KB");
     throw err;
   }
 }
