@@ -24,6 +24,8 @@ export const TEST_BINDINGS = {
   TEST_WEBHOOK_SECRET_NEW: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
   // Write keys are "<site>.<secret>": the worker reads the site from the key.
   TEST_WRITE_KEY: "segtest.wk_5f0c2b7e9a1d4c38e2",
+  // Signs user ids for verified identify (worker/identity/token.ts); test sites name it in their config.
+  TEST_IDENTITY_SECRET: "ids_4b9e1f0c7a2d58e36f1b",
   // The receiver listens on a random port of 127.0.0.1: allow that host for plain-http webhooks.
   WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
   // 0, 0.5 ms, 30 ms, 180 ms, 0.7 s, 1.8 s, 3.6 s, 3.6 s: the full ~27.6 h schedule in ~10 s.

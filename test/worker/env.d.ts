@@ -6,6 +6,7 @@ declare global {
       TEST_WEBHOOK_SECRET: string;
       TEST_WEBHOOK_SECRET_NEW: string;
       TEST_WRITE_KEY: string;
+      TEST_IDENTITY_SECRET: string;
     }
   }
 }
