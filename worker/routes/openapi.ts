@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Env } from "../env";
 import { siteConfigSchema } from "../site/config";
-import { leadListQuerySchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { deadLetterSchema, enableEndpointRequestSchema, enableEndpointResponseSchema, leadListQuerySchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
@@ -41,8 +41,9 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", admin: true },
   { method: "delete", path: "/v1/sites/{site}/leads/{lead}", summary: "Erase everything kept about a person, merged ids included", admin: true },
   { method: "post", path: "/v1/sites/{site}/simulate", summary: "Score events against the current or a given config, storing nothing", admin: true, body: simulateRequestSchema },
-  { method: "get", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters", summary: "Webhook messages that exhausted their retries", admin: true },
-  { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver", summary: "Redeliver dead letters (all, or the given message ids)", admin: true, body: redeliverRequestSchema },
+  { method: "get", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters", summary: "Webhook messages that exhausted their retries", admin: true, response: z.object({ deadLetters: z.array(deadLetterSchema) }) },
+  { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver", summary: 'Redeliver dead letters: { "all": true } or { "messageIds": [...] }', admin: true, body: redeliverRequestSchema, response: z.object({ redelivering: z.number() }) },
+  { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/enable", summary: "Re-enable an endpoint disabled by a 410; lists (and with redeliverMissed redelivers) what it missed", admin: true, body: enableEndpointRequestSchema, response: enableEndpointResponseSchema },
 ];
 
 function jsonSchema(schema: z.ZodType): unknown {
