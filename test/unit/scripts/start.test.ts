@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+// @ts-expect-error plain JavaScript without declarations
 import { webhookAllowHosts } from "../../../scripts/start.mjs";
 
 describe("npm start's webhook allow-list", () => {
