@@ -23,6 +23,8 @@ const SECRETS = {
   DEMO_WEBHOOK_SECRET: () => `whsec_${randomBytes(24).toString("base64")}`,
   // Write keys are "<site>.<secret>": the worker reads the site from the key (README, server-side events).
   DEMO_WRITE_KEY: () => `demo.${randomBytes(18).toString("base64url")}`,
+  // Signs the demo site's user ids (README, verified identity); the demo shop's stand-in back end uses it.
+  DEMO_IDENTITY_SECRET: () => randomBytes(24).toString("base64url"),
 };
 
 /**
