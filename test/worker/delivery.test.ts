@@ -9,6 +9,22 @@ function crossingConfig(site: string, model: Record<string, unknown> = {}, extra
 
 const verify = (h: { body: string; headers: Record<string, string> }) => new Webhook(env.TEST_WEBHOOK_SECRET).verify(h.body, h.headers) as any;
 
+/**
+ * An endpoint that answers 410 to a first crossing, then a second lead's crossing while it is
+ * disabled: answers both dead letters.
+ */
+async function goneTwice(site: string, visitor: string): Promise<any[]> {
+  await scriptChannel(site, { status: 410 });
+  await putConfig(site, crossingConfig(site));
+  await send(site, `${visitor}-001`, [wire("t", "quote_request")]);
+  await eventually(async () => ((await received(site)).length === 1 ? true : undefined));
+  await send(site, `${visitor}-002`, [wire("t", "quote_request")]);
+  return eventually(async () => {
+    const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+    return res.deadLetters.length >= 2 ? res.deadLetters : undefined;
+  });
+}
+
 describe("webhook delivery", () => {
   it("retries a failing receiver with the same webhook-id until it accepts; a deduplicating receiver processes each once", async () => {
     const site = uniqueSite();
@@ -57,30 +73,14 @@ describe("webhook delivery", () => {
 
   it("disables an endpoint that answers 410 Gone and sends it nothing more", async () => {
     const site = uniqueSite();
-    await scriptChannel(site, { status: 410 });
-    await putConfig(site, crossingConfig(site));
-    await send(site, "visitor-gone-001", [wire("t", "quote_request")]);
-    await eventually(async () => ((await received(site)).length === 1 ? true : undefined));
-    await send(site, "visitor-gone-002", [wire("t", "quote_request")]);
-    const letters = await eventually(async () => {
-      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
-      return res.deadLetters.length >= 2 ? res.deadLetters : undefined;
-    });
+    const letters = await goneTwice(site, "visitor-gone");
     expect(letters.map((l: any) => l.lastError).join(" ")).toContain("410");
     expect(await received(site)).toHaveLength(1);
   });
 
   it("re-enables a disabled endpoint and redelivers what it missed in the same call", async () => {
     const site = uniqueSite();
-    await scriptChannel(site, { status: 410 });
-    await putConfig(site, crossingConfig(site));
-    await send(site, "visitor-back-001", [wire("t", "quote_request")]);
-    await eventually(async () => ((await received(site)).length === 1 ? true : undefined));
-    await send(site, "visitor-back-002", [wire("t", "quote_request")]);
-    const letters = await eventually(async () => {
-      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
-      return res.deadLetters.length >= 2 ? res.deadLetters : undefined;
-    });
+    const letters = await goneTwice(site, "visitor-back");
 
     await scriptChannel(site, {});
     const res = await adminFetch(`/v1/sites/${site}/webhooks/main/enable`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redeliverMissed: true }) });
