@@ -115,6 +115,20 @@ describe("an unverified claim to someone's e-mail", () => {
     expect(body.lead).toMatchObject({ id: await leadIdForAnonymous(SITE, attacker), score: 40 });
     expect(await victimRecord(email)).toEqual(before);
   });
+
+  it.each([
+    ["a string", "1767225600.abc"],
+    ["a number signature", { signature: 42 }],
+    ["an over-long signature", { signature: "9".repeat(300) }],
+  ])("keeps the batch, unverified, when identify's options are %s", async (_, o) => {
+    const { email } = await victim("opt");
+    const before = await victimRecord(email);
+    const browser = `options-${crypto.randomUUID().slice(0, 8)}`;
+    const res = await collect({ s: SITE, a: browser, u: email, e: [wire("i", "identify", { o }), wire("t", "quote_request")] }, BROWSER);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).lead).toMatchObject({ id: await leadIdForAnonymous(SITE, browser), score: 40 });
+    expect(await victimRecord(email)).toEqual(before);
+  });
 });
 
 describe("a verified identify", () => {
