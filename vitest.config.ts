@@ -11,6 +11,8 @@ export const TEST_BINDINGS = {
   // The demo site's own secrets, as `npm start` generates them into .dev.vars (the README's demo commands run in tests).
   DEMO_WRITE_KEY: "demo.wk_9d2e41c7b05a6f83",
   DEMO_WEBHOOK_SECRET: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+  // Signs user ids for verified identify (worker/identity/token.ts); test sites name it in their config.
+  TEST_IDENTITY_SECRET: "ids_4b9e1f0c7a2d58e36f1b",
   // The receiver listens on a random port of 127.0.0.1: allow that host for plain-http webhooks.
   WEBHOOK_ALLOW_HOSTS: "127.0.0.1",
   // 0, 0.5 ms, 30 ms, 180 ms, 0.7 s, 1.8 s, 3.6 s, 3.6 s: the full ~27.6 h schedule in ~10 s.

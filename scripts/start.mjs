@@ -2,7 +2,9 @@
 // with its Durable Object state under .wrangler/state, and the webhook inspector receiving the demo
 // site's webhooks. Local secrets are generated once into .dev.vars, which wrangler also reads.
 //
-//   PORT=8787 INSPECTOR_PORT=8788 node scripts/start.mjs
+//   PORT=8787 INSPECTOR_PORT=8788 WEBHOOK_ALLOW_HOSTS=localhost:3000 node scripts/start.mjs
+//
+// WEBHOOK_ALLOW_HOSTS (shell or .dev.vars) adds the developer's own receivers to the inspector's host.
 
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -21,6 +23,8 @@ const SECRETS = {
   DEMO_WEBHOOK_SECRET: () => `whsec_${randomBytes(24).toString("base64")}`,
   // Write keys are "<site>.<secret>": the worker reads the site from the key (README, server-side events).
   DEMO_WRITE_KEY: () => `demo.${randomBytes(18).toString("base64url")}`,
+  // Signs the demo site's user ids (README, verified identity); the demo shop's stand-in back end uses it.
+  DEMO_IDENTITY_SECRET: () => randomBytes(24).toString("base64url"),
 };
 
 /**
@@ -55,6 +59,17 @@ function parseDotenv(text) {
   return vars;
 }
 
+/**
+ * The local webhook allow-list: the inspector's host plus the developer's own, from WEBHOOK_ALLOW_HOSTS
+ * in the shell or in .dev.vars (comma-separated host or host:port), without duplicates.
+ *
+ * @example webhookAllowHosts("127.0.0.1:8788", "localhost:3000", "127.0.0.1:9000, localhost:3000") // "127.0.0.1:8788,localhost:3000,127.0.0.1:9000"
+ */
+export function webhookAllowHosts(inspectorHost, ...lists) {
+  const hosts = [inspectorHost, ...lists.flatMap((list) => (list ?? "").split(","))].map((h) => h.trim()).filter(Boolean);
+  return [...new Set(hosts)].join(",");
+}
+
 function portFromEnv(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -76,6 +91,7 @@ async function main() {
     throw new Error(`could not start the webhook inspector on ${HOST}:${inspectorPort} (${error.code ?? error.message}); set INSPECTOR_PORT to use another port`);
   });
   const inspectorHost = new URL(inspector.url).host;
+  const allowHosts = webhookAllowHosts(inspectorHost, process.env.WEBHOOK_ALLOW_HOSTS, secrets.WEBHOOK_ALLOW_HOSTS);
 
   let worker;
   try {
@@ -85,7 +101,9 @@ async function main() {
       // The secrets come from .dev.vars, which wrangler reads itself (and keeps off the command line).
       vars: {
         DEMO: "1",
-        WEBHOOK_ALLOW_HOSTS: inspectorHost,
+        // --var overrides .dev.vars, so the developer's own hosts are merged in here rather than lost.
+        // --var overrides .dev.vars, so the developer's own hosts are merged in here rather than lost.
+        WEBHOOK_ALLOW_HOSTS: allowHosts,
         DEMO_WEBHOOK_URL: `${inspector.url}/hooks`,
         // The demo footer's /inspector link redirects here.
         DEMO_INSPECTOR_URL: `${inspector.url}/`,
@@ -101,6 +119,7 @@ async function main() {
 Leadscore is running locally
   Demo shop          ${w}/
   Webhook inspector  ${inspector.url}/
+  Webhook hosts      ${allowHosts}   (add yours with WEBHOOK_ALLOW_HOSTS in .dev.vars or the shell)
   Operator API       ${w}/v1/sites/demo/...   (Authorization: Bearer ${secrets.ADMIN_TOKEN})
   OpenAPI            ${w}/openapi.json
 Secrets (admin token, webhook secret, DEMO_WRITE_KEY for the Segment API) are in .dev.vars.

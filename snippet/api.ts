@@ -22,20 +22,22 @@ export const page = (p?: Props) => {
 };
 
 /** A page view only if the path (and query, when asked) really changed; hash changes never count. */
-export const pageIfMoved = () => {
-  if (here() != lastPage) page();
-};
+export const pageIfMoved = () => here() != lastPage && page();
 
 /**
- * `leadscore.identify(userId, traits?)`. An e-mail address is trimmed and lowercased so that
- * " Ada@Example.com" from a form and "ada@example.com" from the back end are one lead.
+ * `leadscore.identify(userId, traits?, options?)`. An e-mail address is trimmed and lowercased so
+ * that " Ada@Example.com" from a form and "ada@example.com" from the back end are one lead.
+ * `options.signature` is the identity token the site's back end made for this user id; the options
+ * ride on the identify event as given (`o`), and the worker picks the signature out. Only the
+ * identifying batch needs it: once verified, this browser's anonymous id belongs to the person.
  *
- * @example leadscore.identify("ada@example.com", { company: "Acme" })
+ * @example leadscore.identify("ada@example.com", { company: "Acme" }, { signature: "1767225600.9f2c…" })
  */
-export const identify = (id: unknown, tr?: Props) => {
-  const u = (id + "").trim();
+export const identify = (u: string, tr?: Props, o?: { signature?: string }) => {
+  // Pages pass numbers too, and forms whatever their field held.
+  u = (u + "").trim();
   // The worker's rule too: an id with an "@" is an e-mail address.
-  if (u) (ids.u = /@/.test(u) ? u.toLowerCase() : u), enqueue({ k: "i", n: "identify", tr }, 1);
+  if (u) (ids.u = /@/.test(u) ? u.toLowerCase() : u), enqueue({ k: "i", n: "identify", tr, o }, 1);
 };
 
 /** `leadscore.consent(granted)`: true sends what waited in memory; false drops it and erases storage. */

@@ -19,7 +19,7 @@ if (ACTIVE)
     "submit",
     (e) => {
       const form = e.target as HTMLFormElement;
-      let email: unknown;
+      let email: string | undefined;
       const traits: Record<string, string> = {};
       for (const [name, value] of new FormData(form) as unknown as [string, string][]) {
         // A form exposes its controls by name (a radio group as a list, whose type is undefined); an

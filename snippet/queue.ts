@@ -15,6 +15,8 @@ export interface WireEvent {
   r?: string;
   p?: Props;
   tr?: Props;
+  /** identify's options: { signature } */
+  o?: { signature?: string };
 }
 
 const queue: WireEvent[] = [];
@@ -44,9 +46,7 @@ export const flush = () => {
 };
 
 /** Drops what was waiting for consent. */
-export const drop = () => {
-  queue.length = 0;
-};
+export const drop = () => (queue.length = 0);
 
 /**
  * Posts one batch; retried three times (after 1, 2 and 4 s) on a network error, 429 or 5xx.

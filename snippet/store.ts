@@ -39,6 +39,4 @@ export const persist = () => {
  * granted, so a stored `c` always means yes; a consent given while none was required is remembered
  * too, in case the site starts requiring it.
  */
-export const setConsent = (g: boolean) => {
-  granted = ids.c = g;
-};
+export const setConsent = (g: boolean) => (granted = ids.c = g);

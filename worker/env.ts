@@ -11,8 +11,13 @@ export interface Env {
   DEMO?: string;
   /** Comma-separated host[:port] list that webhooks may reach over http or private addresses. */
   WEBHOOK_ALLOW_HOSTS?: string;
-  /** Multiplies webhook retry delays (0 < scale <= 1); tests compress the day-long schedule with it. */
+  /**
+   * Multiplies webhook retry delays (0 < scale <= 1), for development and tests only: 0.0001 plays the
+   * day-long schedule in about ten seconds. Unset (1) in production.
+   */
   WEBHOOK_RETRY_SCALE?: string;
+  /** Signs the demo site's user ids (the demo shop's stand-in back end, DEMO=1 only). */
+  DEMO_IDENTITY_SECRET?: string;
   /** Where the demo site's webhooks go (the local inspector `npm start` runs). */
   DEMO_WEBHOOK_URL?: string;
   /** The webhook inspector's page, where the demo footer's `/inspector` link leads (set by `npm start`). */

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { handleError, notFound } from "./http/errors";
+import { demoBackend } from "./identity/demo-backend";
 import { admin } from "./routes/admin";
 import { assets } from "./routes/assets";
 import { collect } from "./routes/collect";
@@ -18,6 +19,7 @@ app.route("/", collect);
 app.route("/", segment);
 app.route("/", admin);
 app.route("/", openapi);
+app.route("/", demoBackend);
 app.route("/", assets);
 app.notFound(notFound);
 app.onError(handleError);

@@ -80,6 +80,7 @@ describe("the demo shop in real Chromium", () => {
         DEMO_INSPECTOR_URL: `${receiver.url}/`,
         DEMO_WEBHOOK_SECRET,
         DEMO_WRITE_KEY,
+        DEMO_IDENTITY_SECRET: "demo-identity-secret-for-tests",
       }),
     });
     browser = await launchChromium();
@@ -210,6 +211,9 @@ describe("the demo shop in real Chromium", () => {
       const email = "ada.lovelace@example.com";
       const identify = await eventually(() => net.events().find((e) => e.n === "identify"), { what: "identify at the worker" });
       expect(identify).toMatchObject({ k: "i", a: anon, u: email, tr: { name: "Ada Lovelace", age: "36", city: "Berlin", occupation: "Café owner" } });
+      // The shop's stand-in back end signs the new user id, and the page's identify carries the token.
+      const signedIdentify = await eventually(() => net.events().find((e) => e.n === "identify" && e.o?.signature), { what: "the signed identify" });
+      expect(signedIdentify).toMatchObject({ u: email, o: { signature: expect.stringMatching(/^\d+\.[0-9a-f]{64}$/) } });
       // The password never leaves the page.
       expect(JSON.stringify(net.batches.map((b) => b.body))).not.toContain("correct-horse-battery");
       expect(identify.tr).not.toHaveProperty("password");

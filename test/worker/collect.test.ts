@@ -76,6 +76,16 @@ describe("collect", () => {
     const preflight = await SELF.fetch("https://leadscore.test/e", { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST" } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toBe("content-type");
+    expect(preflight.headers.get("access-control-max-age")).toBe("86400");
+    expect(preflight.headers.get("vary")).toMatch(/\bOrigin\b/);
+    expect(ok.headers.get("vary")).toMatch(/\bOrigin\b/);
+    // A refusal is readable by the page too (the snippet reads every answer), and names no other origin.
+    expect(evil.headers.get("access-control-allow-origin")).toBe("https://evil.test");
+    const noOrigin = await collect({ s: site, a: "visitor-cors0001", e: [pageView("/")] }, { origin: null });
+    expect(noOrigin.status).toBe(403);
+    expect(noOrigin.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
 

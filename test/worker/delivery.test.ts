@@ -9,6 +9,22 @@ function crossingConfig(site: string, model: Record<string, unknown> = {}, extra
 
 const verify = (h: { body: string; headers: Record<string, string> }) => new Webhook(env.TEST_WEBHOOK_SECRET).verify(h.body, h.headers) as any;
 
+/**
+ * An endpoint that answers 410 to a first crossing, then a second lead's crossing while it is
+ * disabled: answers both dead letters.
+ */
+async function goneTwice(site: string, visitor: string): Promise<any[]> {
+  await scriptChannel(site, { status: 410 });
+  await putConfig(site, crossingConfig(site));
+  await send(site, `${visitor}-001`, [wire("t", "quote_request")]);
+  await eventually(async () => ((await received(site)).length === 1 ? true : undefined));
+  await send(site, `${visitor}-002`, [wire("t", "quote_request")]);
+  return eventually(async () => {
+    const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+    return res.deadLetters.length >= 2 ? res.deadLetters : undefined;
+  });
+}
+
 describe("webhook delivery", () => {
   it("retries a failing receiver with the same webhook-id until it accepts; a deduplicating receiver processes each once", async () => {
     const site = uniqueSite();
@@ -46,7 +62,7 @@ describe("webhook delivery", () => {
     expect((await received(site)).length).toBe(8);
 
     await scriptChannel(site, {});
-    const redeliver = await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters/redeliver`, { method: "POST" });
+    const redeliver = await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters/redeliver`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ all: true }) });
     expect(((await redeliver.json()) as any).redelivering).toBe(1);
     const ok = await eventually(async () => (await received(site)).find((h) => h.status === 204));
     expect(ok.headers["webhook-id"]).toBe(letters[0].messageId);
@@ -57,17 +73,90 @@ describe("webhook delivery", () => {
 
   it("disables an endpoint that answers 410 Gone and sends it nothing more", async () => {
     const site = uniqueSite();
-    await scriptChannel(site, { status: 410 });
-    await putConfig(site, crossingConfig(site));
-    await send(site, "visitor-gone-001", [wire("t", "quote_request")]);
-    await eventually(async () => ((await received(site)).length === 1 ? true : undefined));
-    await send(site, "visitor-gone-002", [wire("t", "quote_request")]);
-    const letters = await eventually(async () => {
-      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
-      return res.deadLetters.length >= 2 ? res.deadLetters : undefined;
-    });
+    const letters = await goneTwice(site, "visitor-gone");
     expect(letters.map((l: any) => l.lastError).join(" ")).toContain("410");
     expect(await received(site)).toHaveLength(1);
+  });
+
+  it("re-enables a disabled endpoint and redelivers what it missed in the same call", async () => {
+    const site = uniqueSite();
+    const letters = await goneTwice(site, "visitor-back");
+
+    await scriptChannel(site, {});
+    const res = await adminFetch(`/v1/sites/${site}/webhooks/main/enable`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redeliverMissed: true }) });
+    expect(res.status).toBe(200);
+    const enabled = (await res.json()) as any;
+    expect(enabled).toMatchObject({ endpoint: "main", enabled: true, disabledAt: expect.any(Number), reason: "410 Gone", redelivering: letters.length });
+    expect(enabled.missed.map((l: any) => l.messageId).sort()).toEqual(letters.map((l: any) => l.messageId).sort());
+
+    const delivered = await eventually(async () => {
+      const ok = (await received(site)).filter((h) => h.status === 204);
+      return ok.length === letters.length ? ok : undefined;
+    });
+    expect(delivered.map((h) => h.headers["webhook-id"]).sort()).toEqual(letters.map((l: any) => l.messageId).sort());
+    expect(((await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any).deadLetters).toEqual([]);
+
+    // Enabled again: a new crossing goes out as usual.
+    await send(site, "visitor-back-003", [wire("t", "quote_request")]);
+    await eventually(async () => ((await received(site)).filter((h) => h.status === 204).length === letters.length + 1 ? true : undefined));
+  });
+
+  it("lists what an endpoint missed when it is re-enabled without redelivery, and answers 404 for an unknown endpoint", async () => {
+    const site = uniqueSite();
+    await scriptChannel(site, { status: 410 });
+    await putConfig(site, crossingConfig(site));
+    await send(site, "visitor-list-001", [wire("t", "quote_request")]);
+    await eventually(async () => (((await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any).deadLetters.length === 1 ? true : undefined));
+
+    const res = await adminFetch(`/v1/sites/${site}/webhooks/main/enable`, { method: "POST" });
+    const enabled = (await res.json()) as any;
+    expect(enabled).toMatchObject({ enabled: true, reason: "410 Gone", redelivering: 0 });
+    expect(enabled.missed).toHaveLength(1);
+    expect(((await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any).deadLetters).toHaveLength(1);
+    // Enabling an endpoint that is not disabled changes nothing and misses nothing.
+    expect(await (await adminFetch(`/v1/sites/${site}/webhooks/main/enable`, { method: "POST" })).json()).toMatchObject({ disabledAt: null, missed: [], redelivering: 0 });
+    expect((await adminFetch(`/v1/sites/${site}/webhooks/nope/enable`, { method: "POST" })).status).toBe(404);
+    const typo = await adminFetch(`/v1/sites/${site}/webhooks/main/enable`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redeliverMised: true }) });
+    expect(typo.status).toBe(400);
+  });
+
+  it("redelivers only what the body names: a missing, mistyped or chunked body never means all", async () => {
+    const site = uniqueSite();
+    await scriptChannel(site, { status: 410 });
+    await putConfig(site, crossingConfig(site));
+    await send(site, "visitor-strict-01", [wire("t", "quote_request")]);
+    const [letter] = await eventually(async () => {
+      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+      return res.deadLetters.length === 1 ? res.deadLetters : undefined;
+    });
+    const url = `/v1/sites/${site}/webhooks/main/dead-letters/redeliver`;
+    const json = { "content-type": "application/json" };
+    const refused: Array<[string, RequestInit, number]> = [
+      ["no body", { method: "POST" }, 415],
+      ["an empty JSON body", { method: "POST", headers: json }, 400],
+      ["an empty object", { method: "POST", headers: json, body: "{}" }, 400],
+      ["a mistyped key", { method: "POST", headers: json, body: JSON.stringify({ messageID: [letter.messageId] }) }, 400],
+      ["all as a string", { method: "POST", headers: json, body: JSON.stringify({ all: "yes" }) }, 400],
+      ["all and ids at once", { method: "POST", headers: json, body: JSON.stringify({ all: true, messageIds: [letter.messageId] }) }, 400],
+      ["an empty id list", { method: "POST", headers: json, body: JSON.stringify({ messageIds: [] }) }, 400],
+    ];
+    for (const [what, init, status] of refused) {
+      const res = await adminFetch(url, init);
+      expect(res.status, what).toBe(status);
+      expect(((await res.json()) as any).error.code, what).toEqual(expect.any(String));
+    }
+    // A chunked body (no Content-Length) naming another message redelivers that one only: none here.
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"messageIds":'));
+        controller.enqueue(new TextEncoder().encode('["msg_not_this_one"]}'));
+        controller.close();
+      },
+    });
+    const named = await adminFetch(url, { method: "POST", headers: json, body: chunked });
+    expect(await named.json()).toEqual({ redelivering: 0 });
+    const still = ((await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any).deadLetters;
+    expect(still.map((l: any) => l.messageId)).toEqual([letter.messageId]);
   });
 });
 

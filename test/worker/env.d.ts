@@ -9,6 +9,7 @@ declare global {
       TEST_WRITE_KEY: string;
       DEMO_WRITE_KEY: string;
       DEMO_WEBHOOK_SECRET: string;
+      TEST_IDENTITY_SECRET: string;
     }
   }
 }

@@ -1,4 +1,5 @@
 import { env, SELF } from "cloudflare:test";
+import { createHmac } from "node:crypto";
 import { inject } from "vitest";
 
 export const ORIGIN = "https://shop.test";
@@ -18,6 +19,7 @@ export function shopConfig(channel: string, extra: Record<string, unknown> = {},
   return {
     origins: [ORIGIN],
     ignoreBots: false,
+    identity: { secret: { env: "TEST_IDENTITY_SECRET" } },
     webhooks: [{ id: "main", url: `${receiverUrl()}/r/${channel}`, secret: { env: "TEST_WEBHOOK_SECRET" } }],
     models: [
       {
@@ -56,14 +58,34 @@ export function pageView(path: string) {
   return wire("p", "page_view", { l: `https://shop.test${path}` });
 }
 
-export async function collect(body: unknown, init: { origin?: string | null; contentType?: string } = {}): Promise<Response> {
-  const headers: Record<string, string> = { "content-type": init.contentType ?? "text/plain" };
+export async function collect(body: unknown, init: { origin?: string | null; contentType?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  const headers: Record<string, string> = { "content-type": init.contentType ?? "text/plain", ...init.headers };
   if (init.origin !== null) headers.origin = init.origin ?? ORIGIN;
   return SELF.fetch("https://leadscore.test/e", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
 }
 
-export async function send(site: string, anon: string, events: unknown[], userId?: string) {
-  const res = await collect({ s: site, a: anon, ...(userId ? { u: userId } : {}), e: events });
+/**
+ * An identity token made the way README.md shows for Node: `<expiresAt>.<hex HMAC-SHA256 of
+ * "<expiresAt>.<userId>">`, the e-mail trimmed and lowercased. `expiresAt` 0 never expires.
+ */
+export function identityToken(userId: string, { expiresAt = Math.floor(Date.now() / 1000) + 3600, secret = env.TEST_IDENTITY_SECRET } = {}): string {
+  const id = userId.trim().toLowerCase();
+  return `${expiresAt}.${createHmac("sha256", secret).update(`${expiresAt}.${id}`).digest("hex")}`;
+}
+
+/** Puts `signature` on the batch's last identify event, where the snippet's identify puts it. */
+export function signed(events: any[], signature: string): any[] {
+  const last = events.map((e) => e.k).lastIndexOf("i");
+  return events.map((e, i) => (i === last ? { ...e, o: { signature } } : e));
+}
+
+/**
+ * Posts a batch as the snippet does. With a user id, its identify events are signed for it (as a
+ * site's back end would), unless `unsigned` is set: then the id is only the browser's claim.
+ */
+export async function send(site: string, anon: string, events: unknown[], userId?: string, { unsigned = false, headers = {} as Record<string, string> } = {}) {
+  const e = userId && !unsigned ? signed(events as any[], identityToken(userId)) : events;
+  const res = await collect({ s: site, a: anon, ...(userId ? { u: userId } : {}), e }, { headers });
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -152,6 +152,25 @@ describe("Segment-compatible ingestion", () => {
     expect((await getLead(SITE, anon2)).body.id).toBe(lead.body.id);
   });
 
+  it("joins a browser's unverified claim to the person when the back end confirms it (identify with userId and anonymousId)", async () => {
+    const browser = uid("claiming-browser");
+    const user = `${uid("confirmed")}@example.com`;
+    // A sign-up form on a site that cannot sign: the browser's claim stays on its anonymous lead.
+    const claimed = await send(SITE, browser, [pageView("/pricing"), wire("i", "identify", { tr: { name: "Lin" } })], user, { unsigned: true });
+    expect(claimed.body.lead.id).toBe(await leadIdForAnonymous(SITE, browser));
+    expect((await getLead(SITE, user)).status).toBe(404);
+
+    expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
+    const lead = await getLead(SITE, user);
+    // pricing 30 + page 1, earned in the browser, now the person's.
+    expect(lead.body.score).toBe(30 + 1);
+    expect(lead.body.anonymousIds).toEqual([browser]);
+    expect(lead.body.traits).toMatchObject({ name: "Lin", claimedUserId: user });
+    // Later batches of that browser, signed or not, reach the person through the merged anonymous id.
+    const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
+    expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
+  });
+
   it("answers 401 to a wrong or missing write key, the public site id included", async () => {
     const body = { userId: "x@example.com", event: "cart_add" };
     for (const key of [null, "segtest.wrong", SITE, "nosite.whatever", ""]) {

@@ -23,6 +23,17 @@ export class WindowLimiter {
     return 0;
   }
 
+  /** Hits counted for `key` in its current window. */
+  used(key: string, now: number): number {
+    const w = this.#windows.get(key);
+    return w && now - w.start < this.windowMs ? w.count : 0;
+  }
+
+  /** Counts hits that already happened, whatever the limit (e.g. codes already shown). */
+  add(key: string, cost: number, now: number): void {
+    this.take(key, cost, Number.POSITIVE_INFINITY, now);
+  }
+
   #evictExpired(now: number): void {
     for (const [key, w] of this.#windows) if (now - w.start >= this.windowMs) this.#windows.delete(key);
     // Under a flood of distinct keys, forget the oldest rather than grow without bound.

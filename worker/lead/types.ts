@@ -43,6 +43,10 @@ export interface IngestRequest {
   configVersion: number;
   /** Events a lead may send a minute (from that config; checked before anything is loaded). */
   leadEventsPerMinute: number;
+  /** True when `userId` was signed by the site (or came from its back end); false for a browser's word. */
+  verified?: boolean;
+  /** False when this client was already shown its daily share of promo codes: issue none now. */
+  promoAllowed?: boolean;
 }
 
 /** What the snippet and the operator see of a lead in an answer. */

@@ -35,8 +35,30 @@ export const leadListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export const redeliverRequestSchema = z.object({
-  messageIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
+const messageIdsSchema = z.array(z.string().min(1).max(64)).min(1).max(1000);
+
+/**
+ * What to redeliver: `{ "all": true }` or `{ "messageIds": [...] }`, nothing implied. A body that is
+ * missing, mistyped or unreadable is a 400, never "everything".
+ */
+export const redeliverRequestSchema = z.union([
+  z.object({ all: z.literal(true) }).strict(),
+  z.object({ messageIds: messageIdsSchema }).strict(),
+]);
+
+/** Re-enabling an endpoint; `redeliverMissed` also redelivers the dead letters made while it was disabled. */
+export const enableEndpointRequestSchema = z.object({ redeliverMissed: z.boolean().default(false) }).strict();
+
+/** A dead letter as the operator API shows it: the message's payload parsed. */
+export const deadLetterSchema = z.object({
+  messageId: z.string(),
+  endpointId: z.string(),
+  leadId: z.string(),
+  type: z.string(),
+  attempts: z.number(),
+  lastError: z.string(),
+  failedAt: z.number(),
+  payload: z.unknown(),
 });
 
 /** The media type of a JSON merge patch (RFC 7396), what `PATCH …/config` takes beside application/json. */
@@ -45,8 +67,20 @@ export const MERGE_PATCH_TYPE = "application/merge-patch+json";
 /** A lead as the operator API names it: a lead id, an e-mail address or an anonymous id. */
 export const leadRefSchema = z.string().min(1).max(256);
 
+export const enableEndpointResponseSchema = z.object({
+  endpoint: z.string(),
+  enabled: z.literal(true),
+  /** When it had been disabled (ms since epoch), and why; null if it was not disabled. */
+  disabledAt: z.number().nullable(),
+  reason: z.string().nullable(),
+  /** Dead letters of this endpoint made since it was disabled: what it missed. */
+  missed: z.array(deadLetterSchema),
+  /** How many of them were put back for delivery (with `redeliverMissed`). */
+  redelivering: z.number(),
+});
+
 /** A webhook endpoint id of the config. */
-export const endpointParamSchema = z.string().min(1).max(64);
+export const endpointParamSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "An endpoint id");
 
 export const siteParamSchema = z.object({ site: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i, "A site id") });
 
@@ -120,10 +154,6 @@ export const simulateResponseSchema = z.object({
   webhooks: z.array(z.object({ type: z.string() }).loose()),
 });
 
-export const deadLetterListSchema = z.object({
-  deadLetters: z.array(
-    z.object({ messageId: z.string(), endpointId: z.string(), leadId: z.string(), type: z.string(), attempts: z.number(), lastError: z.string(), failedAt: z.number(), payload: z.unknown() }),
-  ),
-});
+export const deadLetterListSchema = z.object({ deadLetters: z.array(deadLetterSchema) });
 
 export const redeliverResponseSchema = z.object({ redelivering: z.int() });

@@ -8,11 +8,12 @@ import type { LeadDescription } from "../lead/types";
 import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
 import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter } from "../site/SiteObject";
-import { loadSiteConfig, siteStub } from "../site/config-cache";
+import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, siteOf, validateConfig } from "./admin-config";
-import { endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { enableEndpointRequestSchema, endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
+const MAX_REDELIVER_BYTES = 64 * 1024;
 
 export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
@@ -78,17 +79,42 @@ admin.get("/v1/sites/:site/webhooks/:endpoint/dead-letters", async (c) => {
   const site = siteOf(c);
   const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
   const letters = await siteStub(c.env, site).listDeadLetters(endpoint, 500);
-  return c.json({ deadLetters: letters.map(({ body, ...rest }) => ({ ...rest, payload: JSON.parse(body) })) });
+  return c.json({ deadLetters: letters.map(showDeadLetter) });
 });
 
 admin.post("/v1/sites/:site/webhooks/:endpoint/dead-letters/redeliver", async (c) => {
   const site = siteOf(c);
   const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
-  const hasBody = (c.req.header("content-length") ?? "0") !== "0";
-  const body = hasBody ? parseOr(redeliverRequestSchema, await readJson(c.req.raw, { maxBytes: 64 * 1024, types: ["application/json"] })) : {};
-  const letters = (await siteStub(c.env, site).takeDeadLetters(endpoint, body.messageIds ?? null)) as DeadLetter[];
-  const byLead = new Map<string, typeof letters>();
-  for (const letter of letters) byLead.set(letter.leadId, [...(byLead.get(letter.leadId) ?? []), letter]);
-  await Promise.all([...byLead].map(([leadId, ls]) => leadStub(c.env, site, leadId).requeue(ls)));
-  return c.json({ redelivering: letters.length });
+  // Always read the body: a chunked request has no Content-Length, and "no body" must never mean "all".
+  const body = parseOr(redeliverRequestSchema, await readJson(c.req.raw, { maxBytes: MAX_REDELIVER_BYTES, types: ["application/json"] }));
+  const letters = (await siteStub(c.env, site).takeDeadLetters(endpoint, "all" in body ? null : body.messageIds)) as DeadLetter[];
+  return c.json({ redelivering: await requeue(c.env, site, letters) });
 });
+
+admin.post("/v1/sites/:site/webhooks/:endpoint/enable", async (c) => {
+  const site = siteOf(c);
+  const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
+  const stored = await configOrFail(c.env, site);
+  if (!stored.config.webhooks.some((e) => e.id === endpoint)) throw new ApiError(404, "unknown_endpoint", `No webhook endpoint "${endpoint}" in the site's config`);
+  // No body at all (body null, not merely no Content-Length) only enables; any body must parse.
+  const body = parseOr(enableEndpointRequestSchema, c.req.raw.body === null ? {} : await readJson(c.req.raw, { maxBytes: MAX_REDELIVER_BYTES, types: ["application/json"] }));
+  const sites = siteStub(c.env, site);
+  const { disabledAt, reason, missed } = (await sites.enableEndpoint(endpoint)) as { disabledAt: number | null; reason: string | null; missed: DeadLetter[] };
+  const now = Date.now();
+  // This isolate scores with the endpoint enabled at once; other isolates within the config cache's TTL.
+  rememberSiteConfig(site, { ...stored, disabledEndpoints: stored.disabledEndpoints.filter((id) => id !== endpoint) }, now);
+  const taken = body.redeliverMissed && missed.length > 0 ? ((await sites.takeDeadLetters(endpoint, missed.map((l) => l.messageId))) as DeadLetter[]) : [];
+  return c.json({ endpoint, enabled: true, disabledAt, reason, missed: missed.map(showDeadLetter), redelivering: await requeue(c.env, site, taken) });
+});
+
+function showDeadLetter({ body, ...rest }: DeadLetter) {
+  return { ...rest, payload: JSON.parse(body) as unknown };
+}
+
+/** Puts dead letters back in their lead objects' outboxes, one call per lead. */
+async function requeue(env: Env, site: string, letters: DeadLetter[]): Promise<number> {
+  const byLead = new Map<string, DeadLetter[]>();
+  for (const letter of letters) byLead.set(letter.leadId, [...(byLead.get(letter.leadId) ?? []), letter]);
+  await Promise.all([...byLead].map(([leadId, ls]) => leadStub(env, site, leadId).requeue(ls)));
+  return letters.length;
+}

@@ -23,6 +23,12 @@ export const wireEventSchema = z.object({
   r: clipped(2048).optional(),
   p: flatRecordSchema.optional(),
   tr: flatRecordSchema.optional(),
+  /**
+   * identify's options, as the page passed them: `signature` is the identity token the site's back
+   * end made for the user id (worker/identity/token.ts). Anything else in them is dropped, and options
+   * that are not an object leave the identify unverified rather than losing the visitor's batch.
+   */
+  o: z.object({ signature: z.string().max(256).optional().catch(undefined) }).optional().catch(undefined),
 });
 
 /** A batch of one visitor's events, as the snippet posts it to `/e`. */

@@ -1,13 +1,17 @@
 import { Hono } from "hono";
-import { isbot } from "isbot";
+import { cors } from "hono/cors";
 import type { Env } from "../env";
+import { botVerdict, type BotSignals } from "../abuse/bots";
+import { countPromosShown, promoAllowed } from "../abuse/promo-limit";
 import { ApiError, parseOr } from "../http/errors";
 import { readJson } from "../http/body";
 import { pathOf } from "../http/url";
 import { WindowLimiter } from "../http/rate-limit";
-import { leadIdForAnonymous, leadIdForUser, normaliseUserId } from "../lead/ids";
+import { addressBatch } from "../identity/address";
+import { normaliseUserId } from "../lead/ids";
 import { ingestForLead } from "../lead/ingest";
 import type { ScoringEvent } from "../scoring";
+import { DEFAULT_PROMO_PER_CLIENT_PER_DAY } from "../site/config";
 import { loadSiteConfig } from "../site/config-cache";
 import { collectBatchSchema, type CollectBatch } from "./collect-schema";
 import { originAllowed } from "./origins";
@@ -18,50 +22,53 @@ const MAX_COLLECT_BYTES = 64 * 1024;
 const MAX_EVENT_AGE_MS = 24 * 60 * 60 * 1000;
 const KIND_NAMES = { p: "page_view", i: "identify" } as const;
 const CLIENT_LIMITER = new WindowLimiter(60_000);
+const SERVER_SIDE_HINT =
+  "POST /e takes events from the browser snippet. From a server, send them to the Segment-compatible API (POST /v1/track, /v1/identify, /v1/page, /v1/batch) with the site's secret write key as the HTTP Basic user name";
 
 export const collect = new Hono<{ Bindings: Env }>();
 
-collect.options("/e", (c) => {
-  const origin = c.req.header("origin");
-  if (origin) corsHeaders(c.header.bind(c), origin);
-  c.header("Access-Control-Allow-Methods", "POST");
-  c.header("Access-Control-Allow-Headers", "Content-Type");
-  c.header("Access-Control-Max-Age", "86400");
-  return c.body(null, 204);
-});
+// Reflecting the origin is safe: the answer carries no credentials, and the POST handler refuses
+// origins the site does not list before it reads or writes anything.
+collect.use("/e", cors({ origin: (origin) => origin || null, allowMethods: ["POST"], allowHeaders: ["Content-Type"], maxAge: 86400 }));
 
 collect.post("/e", async (c) => {
   const now = Date.now();
   const origin = c.req.header("origin");
-  if (origin) corsHeaders(c.header.bind(c), origin);
   // text/plain keeps the request CORS-simple (no preflight); application/json is accepted too.
   const raw = await readJson(c.req.raw, { maxBytes: MAX_COLLECT_BYTES, types: ["text/plain", "application/json"] });
   const batch = parseOr(collectBatchSchema, raw);
 
   const stored = await loadSiteConfig(c.env, batch.s, now);
   if (!stored) throw new ApiError(404, "unknown_site", `No site "${batch.s}" is configured`);
+  const { config } = stored;
   const selfOrigin = new URL(c.req.url).origin;
-  if (!origin || !originAllowed(origin, stored.config.origins, selfOrigin)) {
+  if (!origin || !originAllowed(origin, config.origins, selfOrigin)) {
     throw new ApiError(403, "origin_not_allowed", refusal(batch.s, origin));
   }
   const client = c.req.header("cf-connecting-ip") ?? "local";
-  const wait = CLIENT_LIMITER.take(`${batch.s}|${client}`, 1, stored.config.limits.clientRequestsPerMinute, now);
+  const wait = CLIENT_LIMITER.take(`${batch.s}|${client}`, 1, config.limits.clientRequestsPerMinute, now);
   if (wait > 0) throw new ApiError(429, "rate_limited", "Too many requests from this client; try again later", [], { "Retry-After": String(wait) });
-  if (stored.config.ignoreBots && isbot(c.req.header("user-agent") ?? "")) {
-    return c.json({ ignored: "bot", accepted: 0, duplicates: 0, actions: [] }, 202);
+  if (config.ignoreBots) {
+    const verdict = botVerdict(c.req.header("user-agent"), c.req.raw.cf as BotSignals | undefined);
+    // A server-side tool is a developer's mistake worth an error that says where to go; a crawler is not.
+    if (verdict.bot && verdict.serverClient) throw new ApiError(403, "use_server_api", SERVER_SIDE_HINT);
+    if (verdict.bot) return c.json({ ignored: "bot", accepted: 0, duplicates: 0, actions: [] }, 202);
   }
 
-  const userId = batch.u ? normaliseUserId(batch.u) : null;
-  const leadId = userId ? await leadIdForUser(batch.s, userId) : await leadIdForAnonymous(batch.s, batch.a);
+  const addressed = await addressBatch(c.env, batch.s, config.identity, batch, now);
+  const maxPromos = config.promo?.maxPerClientPerDay ?? DEFAULT_PROMO_PER_CLIENT_PER_DAY;
   const result = await ingestForLead(c.env, {
     site: batch.s,
-    leadId,
-    userId,
+    leadId: addressed.leadId,
+    userId: addressed.userId,
     anonymousId: batch.a,
-    events: toScoringEvents(batch, now),
+    events: toScoringEvents(batch, now, addressed.claimedUserId),
     configVersion: stored.version,
-    leadEventsPerMinute: stored.config.limits.leadEventsPerMinute,
+    leadEventsPerMinute: config.limits.leadEventsPerMinute,
+    verified: addressed.verified,
+    promoAllowed: promoAllowed(batch.s, client, maxPromos, now),
   });
+  countPromosShown(batch.s, client, result.actions.filter((a) => a.type === "promo").length, now);
   return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
 });
 
@@ -78,17 +85,14 @@ export function refusal(site: string, origin: string | undefined): string {
     : `Events for "${site}" are not accepted from a request without an Origin header (browsers always send one)`;
 }
 
-function corsHeaders(set: (name: string, value: string) => void, origin: string): void {
-  // Reflecting the origin is safe: the answer carries no credentials and writes were already checked.
-  set("Access-Control-Allow-Origin", origin);
-  set("Vary", "Origin");
-}
-
 /**
  * Maps wire events to engine events, on the worker's clock: a visitor's clock can be off by
  * hours, so each event keeps only its offset from the newest event in the batch (sent last).
+ * `claimedUserId` is a user id the browser claimed without proof: its identify events keep it as the
+ * `claimedUserId` trait (and do not take it as the `email` trait), so the claim joins the person's
+ * lead only once it is confirmed.
  */
-export function toScoringEvents(batch: CollectBatch, now: number): ScoringEvent[] {
+export function toScoringEvents(batch: CollectBatch, now: number, claimedUserId: string | null = null): ScoringEvent[] {
   const newest = Math.max(...batch.e.map((e) => e.t));
   return batch.e.flatMap((e) => {
     const age = newest - e.t;
@@ -100,7 +104,7 @@ export function toScoringEvents(batch: CollectBatch, now: number): ScoringEvent[
     }
     if (e.r) event.referrer = e.r;
     if (e.p) event.props = e.p;
-    if (e.k === "i") event.traits = identifyTraits(e.tr, batch.u);
+    if (e.k === "i") event.traits = claimedUserId ? { ...e.tr, claimedUserId } : identifyTraits(e.tr, batch.u);
     return [event];
   });
 }

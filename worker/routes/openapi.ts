@@ -13,6 +13,8 @@ import {
   configVersionSchema,
   configWriteResponseSchema,
   deadLetterListSchema,
+  enableEndpointRequestSchema,
+  enableEndpointResponseSchema,
   endpointParamSchema,
   eraseResponseSchema,
   leadRefSchema,
@@ -44,7 +46,7 @@ export interface Operation {
   tag: string;
   security?: Security;
   /** Request body: a named schema (see COMPONENTS) and the media types it is accepted as. */
-  body?: { schema: string; types: readonly string[] };
+  body?: { schema: string; types: readonly string[]; /** The body may be left out altogether. */ optional?: boolean };
   query?: z.ZodObject;
   /** Success answers by status: a named schema, or a media type with an inline JSON Schema. */
   responses: Record<string, { description: string; schema?: string; media?: { type: string; schema: object }; headers?: readonly string[] }>;
@@ -65,6 +67,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   SimulateRequest: simulateRequestSchema,
   RollbackRequest: rollbackRequestSchema,
   RedeliverRequest: redeliverRequestSchema,
+  EnableEndpointRequest: enableEndpointRequestSchema,
 };
 
 const errorSchema = z
@@ -91,6 +94,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   EraseResponse: eraseResponseSchema,
   SimulateResponse: simulateResponseSchema,
   DeadLetterList: deadLetterListSchema,
+  EnableEndpointResponse: enableEndpointResponseSchema,
   RedeliverResponse: redeliverResponseSchema,
   Health: z.object({ ok: z.literal(true) }),
 };
@@ -143,7 +147,8 @@ export const OPERATIONS: Operation[] = [
   { method: "delete", path: "/v1/sites/{site}/leads/{lead}", operationId: "eraseLead", tag: "leads", security: "admin", summary: "Erase everything kept about a person, merged ids included", responses: ok("EraseResponse"), errors: [400, 401] },
   { method: "post", path: "/v1/sites/{site}/simulate", operationId: "simulate", tag: "leads", security: "admin", summary: "Score events against the current or a given config, storing nothing", body: { schema: "SimulateRequest", types: JSON_TYPES }, responses: ok("SimulateResponse"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters", operationId: "listDeadLetters", tag: "webhooks", security: "admin", summary: "Webhook messages that exhausted their retries", responses: ok("DeadLetterList"), errors: [400, 401] },
-  { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver", operationId: "redeliverDeadLetters", tag: "webhooks", security: "admin", summary: "Redeliver dead letters (all, or the given message ids)", body: { schema: "RedeliverRequest", types: JSON_TYPES }, responses: ok("RedeliverResponse"), errors: [400, 401, 413, 415] },
+  { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver", operationId: "redeliverDeadLetters", tag: "webhooks", security: "admin", summary: 'Redeliver dead letters: { "all": true } or { "messageIds": [...] }', body: { schema: "RedeliverRequest", types: JSON_TYPES }, responses: ok("RedeliverResponse"), errors: [400, 401, 413, 415] },
+  { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/enable", operationId: "enableEndpoint", tag: "webhooks", security: "admin", summary: "Re-enable an endpoint disabled by a 410; lists (and with redeliverMissed redelivers) what it missed", body: { schema: "EnableEndpointRequest", types: JSON_TYPES, optional: true }, responses: ok("EnableEndpointResponse"), errors: [...ADMIN_ERRORS, 413, 415] },
 ];
 
 /** Path parameters by name: the schemas the routes parse them with. */
@@ -259,7 +264,7 @@ function operationObject(op: Operation): JsonObject {
     tags: [op.tag],
     ...(op.security ? { security: [{ [op.security === "admin" ? "adminToken" : "writeKey"]: [] }] } : {}),
     parameters: [...params, ...query, ...ifMatch],
-    ...(op.body ? { requestBody: { required: true, content: Object.fromEntries(op.body.types.map((t) => [t, { schema: REF(op.body!.schema) }])) } } : {}),
+    ...(op.body ? { requestBody: { required: !op.body.optional, content: Object.fromEntries(op.body.types.map((t) => [t, { schema: REF(op.body!.schema) }])) } } : {}),
     responses,
   };
 }

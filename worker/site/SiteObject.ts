@@ -59,6 +59,9 @@ export interface DeadLetter {
   failedAt: number;
 }
 
+/** Dead letters handled in one call: redelivery requeues them through their lead objects. */
+const MAX_TAKEN = 1000;
+
 /**
  * One object per site: its scoring config (versioned), the lead index, webhook endpoint state and
  * dead letters. It is off the hot path by design: the worker caches the config per isolate, and lead
@@ -231,9 +234,20 @@ export class SiteObject extends DurableObject<Env> {
       }));
   }
 
+  /**
+   * Re-enables an endpoint a 410 disabled, answering when and why it was disabled and the dead
+   * letters made for it since then: what it missed, for the operator to redeliver.
+   */
+  enableEndpoint(endpointId: string): { disabledAt: number | null; reason: string | null; missed: DeadLetter[] } {
+    const row = this.#sql.exec<{ reason: string; at: number }>("SELECT reason, at FROM disabled_endpoints WHERE endpoint_id = ?", endpointId).toArray()[0];
+    if (!row) return { disabledAt: null, reason: null, missed: [] };
+    this.#sql.exec("DELETE FROM disabled_endpoints WHERE endpoint_id = ?", endpointId);
+    return { disabledAt: row.at, reason: row.reason, missed: this.listDeadLetters(endpointId, MAX_TAKEN).filter((l) => l.failedAt >= row.at) };
+  }
+
   /** Removes and returns dead letters so they can be redelivered (they come back here if they fail again). */
   takeDeadLetters(endpointId: string, messageIds: string[] | null): DeadLetter[] {
-    const letters = this.listDeadLetters(endpointId, 1000).filter((l) => !messageIds || messageIds.includes(l.messageId));
+    const letters = this.listDeadLetters(endpointId, MAX_TAKEN).filter((l) => !messageIds || messageIds.includes(l.messageId));
     for (const l of letters) this.#sql.exec("DELETE FROM dead_letters WHERE message_id = ? AND endpoint_id = ?", l.messageId, l.endpointId);
     return letters;
   }

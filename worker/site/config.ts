@@ -23,6 +23,9 @@ export const originSchema = z
   .string()
   .regex(/^(\*|self|https?:\/\/(\*\.)?[a-z0-9.-]+(:\d{1,5})?)$/i, 'An origin like "https://shop.example", "https://*.shop.example", "self" or "*"');
 
+/** An attempt holds a Durable Object's alarm open; half a minute is more than any receiver should need. */
+export const MAX_WEBHOOK_TIMEOUT_SECONDS = 30;
+
 export const webhookEndpointSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/i),
@@ -31,8 +34,15 @@ export const webhookEndpointSchema = z
     secret: secretRefSchema,
     /** During a secret rotation both secrets sign every message, as Standard Webhooks allows. */
     previousSecret: secretRefSchema.optional(),
+    /**
+     * How long one attempt waits for the receiver's answer (default 10 s). A receiver slower than this
+     * counts as failed and is called again on the retry schedule, with the same webhook-id.
+     */
+    timeoutSeconds: z.int().min(1).max(MAX_WEBHOOK_TIMEOUT_SECONDS).optional(),
   })
   .strict();
+
+export const DEFAULT_PROMO_PER_CLIENT_PER_DAY = 10;
 
 export const promoSchema = z
   .object({
@@ -42,6 +52,28 @@ export const promoSchema = z
     requireEvent: z.string().min(1).optional(),
     /** Printed before the random part: "HOT-" -> "HOT-7KQ2-M9XD". */
     prefix: z.string().regex(/^[A-Z0-9-]{0,16}$/).default("LS-"),
+    /** Codes the browsers of one client address may be shown a day (per edge isolate); farming needs new addresses. */
+    maxPerClientPerDay: z.int().min(0).max(10_000).default(DEFAULT_PROMO_PER_CLIENT_PER_DAY),
+  })
+  .strict();
+
+/**
+ * What an unverified browser may do with a user id (`u`) it claims:
+ * - "anonymous" (default): the claim never addresses the known lead; the batch goes to the browser's
+ *   own anonymous lead, the claimed id kept as the `claimedUserId` trait, until a signed identify or
+ *   the site's back end (`/v1/identify` with `userId` and `anonymousId`) confirms it.
+ * - "trust": the browser's word is taken, as if signed. Anyone who knows a person's e-mail can then
+ *   read and change that person's lead: only for sites where every browser is trusted.
+ */
+export const UNVERIFIED_POLICIES = ["anonymous", "trust"] as const;
+export type UnverifiedPolicy = (typeof UNVERIFIED_POLICIES)[number];
+
+/** Verified identity: the secret that signs user ids, and what an unsigned claim may do. */
+export const identitySchema = z
+  .object({
+    /** The HMAC-SHA256 key the site's back end signs user ids with (see README, "Verified identity"). */
+    secret: secretRefSchema.optional(),
+    unverified: z.enum(UNVERIFIED_POLICIES).default("anonymous"),
   })
   .strict();
 
@@ -63,12 +95,14 @@ export const siteConfigSchema = scoringObjectSchema
     ignoreBots: z.boolean().default(true),
     webhooks: z.array(webhookEndpointSchema).max(20).default([]),
     promo: promoSchema.optional(),
+    identity: identitySchema.optional(),
     limits: limitsSchema.default({ leadEventsPerMinute: 300, clientRequestsPerMinute: 600 }),
   })
   .strict();
 
 export type SiteConfig = z.infer<typeof siteConfigSchema>;
 export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
+export type IdentityConfig = z.infer<typeof identitySchema>;
 
 /** What a site config must know of its deployment to be judged: hosts allowed for plain-http webhooks. */
 export interface SiteConfigContext {

@@ -7,7 +7,16 @@ import { signWebhook } from "./sign";
 import { checkWebhookUrl } from "./url-policy";
 
 export const USER_AGENT = "Leadscore-Webhooks/1";
+/**
+ * How long one attempt waits for an answer unless the endpoint sets `timeoutSeconds`. A receiver
+ * slower than this counts as failed and is called again later, with the same webhook-id: receivers
+ * should answer 2xx at once and do their work after.
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** A receiver may ask for a pause, not for the message to be parked forever: longer asks are cut to a day. */
+export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+/** "Too many requests" and "unavailable": the receiver is overloaded, so the next attempt waits longer. */
+const SLOW_DOWN_STATUSES: ReadonlySet<number> = new Set([429, 503]);
 
 /**
  * - delivered: a 2xx; done.
@@ -23,7 +32,11 @@ export interface DeliveryResult {
   outcome: DeliveryOutcome;
   status?: number;
   error?: string;
-  /** From a Retry-After header (429, 503…): the caller may wait at least this long instead. */
+  /**
+   * The least the caller should wait before the next attempt, when the receiver said so: its
+   * Retry-After (seconds or an HTTP date, at most a day), and on 429 / 503 at least twice the
+   * caller's own next delay (`nextDelayMs`). Absent: follow the retry schedule.
+   */
   retryAfterMs?: number;
   durationMs: number;
 }
@@ -40,7 +53,10 @@ export interface DeliverWebhookInput {
   now: number;
   /** Injected so the same code runs on workerd's fetch and, in tests, Node's against a local server. */
   fetch: FetchLike;
+  /** How long this attempt waits for an answer (the endpoint's `timeoutSeconds`, default 10 s). */
   timeoutMs?: number;
+  /** The delay the caller's retry schedule gives before the next attempt; 429 / 503 double it. */
+  nextDelayMs?: number;
   /** Hosts exempt from the public-https rule (see checkWebhookUrl), e.g. ["localhost:8787"] in dev. */
   allowHosts?: readonly string[];
   /** Measures durationMs; defaults to Date.now (in workerd it advances across I/O, which is what we time). */
@@ -61,7 +77,7 @@ export interface DeliverWebhookInput {
  * // { outcome: "retry", status: 503, error: "HTTP 503", durationMs: 84 }
  */
 export async function deliverWebhook(input: DeliverWebhookInput): Promise<DeliveryResult> {
-  const { url, secrets, message, now, fetch, timeoutMs = DEFAULT_TIMEOUT_MS, allowHosts = [], clock = Date.now } = input;
+  const { url, secrets, message, now, fetch, timeoutMs = DEFAULT_TIMEOUT_MS, nextDelayMs = 0, allowHosts = [], clock = Date.now } = input;
   const started = clock();
   const finish = (result: Omit<DeliveryResult, "durationMs">): DeliveryResult => ({
     ...result,
@@ -69,7 +85,8 @@ export async function deliverWebhook(input: DeliverWebhookInput): Promise<Delive
   });
 
   // Checked on every attempt, not only when the endpoint is saved: a config written under an older
-  // policy must not keep reaching a host the current policy forbids.
+  // policy must not keep reaching a host the current policy forbids. This is the one check per
+  // attempt; callers do not check again.
   const policy = checkWebhookUrl(url, allowHosts);
   if (!policy.ok) return finish({ outcome: "rejected", error: `URL not allowed: ${policy.reason}` });
 
@@ -96,7 +113,7 @@ export async function deliverWebhook(input: DeliverWebhookInput): Promise<Delive
     });
     // The body is never needed; cancelling it frees the connection now rather than at garbage collection.
     await response.body?.cancel().catch(() => undefined);
-    return finish(classify(response, now));
+    return finish(classify(response, now, nextDelayMs));
   } catch (error) {
     const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : describeError(error);
     return finish({ outcome: "retry", error: reason });
@@ -105,22 +122,32 @@ export async function deliverWebhook(input: DeliverWebhookInput): Promise<Delive
   }
 }
 
-function classify(response: Response, now: number): Omit<DeliveryResult, "durationMs"> {
+function classify(response: Response, now: number, nextDelayMs: number): Omit<DeliveryResult, "durationMs"> {
   const { status } = response;
   if (status >= 200 && status < 300) return { outcome: "delivered", status };
   // Standard Webhooks: 410 Gone means "stop sending", not "try later".
   if (status === 410) return { outcome: "gone", status, error: "HTTP 410 Gone" };
-  const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), now);
+  const asked = parseRetryAfter(response.headers.get("retry-after"), now);
+  const slowDown = SLOW_DOWN_STATUSES.has(status) ? 2 * nextDelayMs : 0;
+  const retryAfterMs = Math.min(Math.max(asked ?? 0, slowDown), MAX_RETRY_AFTER_MS);
   const location = response.headers.get("location");
   const error = status >= 300 && status < 400 ? `HTTP ${status} redirect${location ? ` to ${location}` : ""} not followed` : `HTTP ${status}`;
-  return retryAfterMs === undefined ? { outcome: "retry", status, error } : { outcome: "retry", status, error, retryAfterMs };
+  return asked === undefined && slowDown === 0 ? { outcome: "retry", status, error } : { outcome: "retry", status, error, retryAfterMs };
 }
 
-/** RFC 9110 §10.2.3: either delay-seconds or an HTTP date. */
-function parseRetryAfter(value: string | null, now: number): number | undefined {
+/**
+ * RFC 9110 §10.2.3: either delay-seconds or an HTTP date; anything else is ignored.
+ *
+ * @example parseRetryAfter("120", now) // 120_000
+ * @example parseRetryAfter("Wed, 21 Oct 2026 07:28:00 GMT", now) // ms until then, 0 if past
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
+  const text = value.trim();
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  // Date.parse takes almost anything ("1", "soon 2026"); every HTTP date form starts with a weekday.
+  if (!/^[A-Za-z]{3,9},? /.test(text)) return undefined;
+  const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 

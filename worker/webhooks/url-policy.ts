@@ -8,7 +8,7 @@
  * route Worker subrequests into private networks, so this check targets the literal cases that matter
  * in workerd on a developer's machine or a self-hosted runtime.
  */
-import { endsInNumber, nonPublicIPv4Reason, nonPublicIPv6Reason, parseIPv4, parseIPv6 } from "./ip-address";
+import { nonPublicAddressReason } from "./ip-range";
 
 export type UrlCheck = { ok: true } | { ok: false; reason: string };
 
@@ -33,6 +33,13 @@ const NON_PUBLIC_SUFFIXES: readonly string[] = [
 ];
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { "http:": "80", "https:": "443" };
+
+/**
+ * Ports a webhook may use without being allow-listed: the web's own. Any other port on a public host
+ * is more likely a service that was never meant to receive webhooks (SSH on 22, a database, an admin
+ * console) than a receiver.
+ */
+export const WEBHOOK_PORTS: readonly string[] = ["443", "80", "8443"];
 
 interface AllowedHost {
   hostname: string;
@@ -60,20 +67,24 @@ function isAllowedHost(url: URL, allowHosts: readonly string[]): boolean {
   });
 }
 
+/**
+ * WHATWG URL rule: a host whose last label is a number is an IPv4 address. The URL parser already
+ * turned "2130706433" or "0x7f.1" into dotted form; parsing again keeps this check sound if a
+ * runtime's parser ever lets such a form through unchanged.
+ */
+function endsInNumber(host: string): boolean {
+  const last = host.replace(/\.$/, "").split(".").at(-1) ?? "";
+  return /^(\d+|0x[0-9a-f]*)$/i.test(last);
+}
+
 function hostnameReason(hostname: string): string | null {
   if (hostname.startsWith("[")) {
-    const address = parseIPv6(hostname.slice(1, -1));
-    if (address === null) return "not a valid IPv6 address";
-    const reason = nonPublicIPv6Reason(address);
-    return reason && `${reason} address`;
+    const reason = nonPublicAddressReason(hostname.slice(1, -1), "ipv6");
+    return reason && (reason.startsWith("not a valid") ? reason : `${reason} address`);
   }
-  // The URL parser already turned "2130706433" or "0x7f.1" into dotted form; parsing again keeps this
-  // check sound if a runtime's parser ever lets such a form through unchanged.
   if (endsInNumber(hostname)) {
-    const address = parseIPv4(hostname);
-    if (address === null) return "not a valid IPv4 address";
-    const reason = nonPublicIPv4Reason(address);
-    return reason && `${reason} address`;
+    const reason = nonPublicAddressReason(hostname.replace(/\.$/, ""), "ipv4");
+    return reason && (reason.startsWith("not a valid") ? reason : `${reason} address`);
   }
   const name = hostname.replace(/\.+$/, "");
   const suffix = NON_PUBLIC_SUFFIXES.find((s) => name === s || name.endsWith(`.${s}`));
@@ -84,7 +95,8 @@ function hostnameReason(hostname: string): string | null {
 }
 
 /**
- * Checks a webhook URL: https, no credentials, and a host that is public or explicitly allowed.
+ * Checks a webhook URL: https, no credentials, a web port (443, 80, 8443), and a host that is public,
+ * or else explicitly allowed.
  * `allowHosts` entries are "host" (any port) or "host:port"; they may also use http, for local
  * development against e.g. `http://localhost:8787`.
  *
@@ -92,6 +104,7 @@ function hostnameReason(hostname: string): string | null {
  * checkWebhookUrl("https://hooks.example.com/leadscore", []) // { ok: true }
  * checkWebhookUrl("http://2130706433/", [])                   // { ok: false, reason: "only https URLs are allowed" }
  * checkWebhookUrl("https://10.0.0.5/", [])                    // { ok: false, reason: "private (10.0.0.0/8) address" }
+ * checkWebhookUrl("https://hooks.example.com:22/", [])        // { ok: false, reason: "port 22 is not allowed (…)" }
  * checkWebhookUrl("http://localhost:8787/hook", ["localhost:8787"]) // { ok: true }
  */
 export function checkWebhookUrl(url: string, allowHosts: readonly string[]): UrlCheck {
@@ -110,5 +123,8 @@ export function checkWebhookUrl(url: string, allowHosts: readonly string[]): Url
   }
   if (allowed) return { ok: true };
   const reason = hostnameReason(parsed.hostname);
-  return reason === null ? { ok: true } : { ok: false, reason };
+  if (reason !== null) return { ok: false, reason };
+  const port = parsed.port || DEFAULT_PORTS[parsed.protocol]!;
+  if (!WEBHOOK_PORTS.includes(port)) return { ok: false, reason: `port ${port} is not allowed (only ${WEBHOOK_PORTS.join(", ")}, unless WEBHOOK_ALLOW_HOSTS lists the host:port)` };
+  return { ok: true };
 }

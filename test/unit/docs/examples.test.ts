@@ -1,6 +1,8 @@
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { siteConfigIssues } from "../../../worker/site/config";
+import { verifyIdentityToken } from "../../../worker/identity/token";
 import { webhookPayloadSchema } from "../../../worker/webhooks/payload";
 
 const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
@@ -38,5 +40,18 @@ describe("documented configs and payloads", () => {
     const payloads = jsonBlocks.filter((b) => "type" in b && "data" in b);
     expect(payloads.length).toBe(1);
     expect(webhookPayloadSchema.safeParse(payloads[0]).success).toBe(true);
+  });
+});
+
+describe("README's identity token", () => {
+  it("computed the README's Node way, verifies in the worker's code; for another user it does not", async () => {
+    const block = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.includes("function identityToken"));
+    expect(block).toBeDefined();
+    const identityToken = new Function("createHmac", `${block!.replace(/^import .*$/m, "")}\nreturn identityToken;`)(createHmac);
+    const token = identityToken(" Ada@Example.com ", "readme-secret");
+    expect(token).toMatch(/^\d+\.[0-9a-f]{64}$/);
+    expect((await verifyIdentityToken("ada@example.com", token, "readme-secret", Date.now())).verified).toBe(true);
+    expect((await verifyIdentityToken("grace@example.com", token, "readme-secret", Date.now())).verified).toBe(false);
+    expect((await verifyIdentityToken("ada@example.com", identityToken("ada@example.com", "readme-secret", -60), "readme-secret", Date.now())).verified).toBe(false);
   });
 });

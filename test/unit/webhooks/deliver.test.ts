@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliverWebhook, USER_AGENT, type DeliverWebhookInput } from "../../../worker/webhooks/deliver";
+import { deliverWebhook, parseRetryAfter, USER_AGENT, type DeliverWebhookInput } from "../../../worker/webhooks/deliver";
 import { buildWebhookBody, newMessageId } from "../../../worker/webhooks/payload";
 import { generateSecret } from "../../../worker/webhooks/sign";
 import { closedPort, startLocalReceiver, type LocalReceiver } from "./local-receiver";
@@ -30,6 +30,11 @@ beforeAll(async () => {
     "/gone": (res) => res.writeHead(410).end(),
     "/unauthorized": (res) => res.writeHead(401).end(),
     "/busy": (res) => res.writeHead(429, { "retry-after": "120" }).end(),
+    "/busy-until": (res) => res.writeHead(503, { "retry-after": new Date(Date.now() + 90_000).toUTCString() }).end(),
+    "/busy-no-header": (res) => res.writeHead(429).end(),
+    "/unavailable": (res) => res.writeHead(503).end(),
+    "/busy-for-a-year": (res) => res.writeHead(429, { "retry-after": String(365 * 86_400) }).end(),
+    "/error-with-retry-after": (res) => res.writeHead(500, { "retry-after": "7" }).end(),
     "/redirect": (res) => res.writeHead(302, { location: "/ok" }).end(),
     // Never answers: the request stays open until the client gives up.
     "/hang": () => undefined,
@@ -100,6 +105,27 @@ describe("deliverWebhook against a real local server", () => {
     expect(await attempt("/busy")).toMatchObject({ outcome: "retry", status: 429, retryAfterMs: 120_000 });
   });
 
+  it("reads Retry-After as an HTTP date", async () => {
+    const result = await attempt("/busy-until");
+    // toUTCString drops the milliseconds, so the wait is 89-90 s.
+    expect(result).toMatchObject({ outcome: "retry", status: 503 });
+    expect(result.retryAfterMs).toBeGreaterThan(88_000);
+    expect(result.retryAfterMs).toBeLessThanOrEqual(90_000);
+  });
+
+  it("slows down on 429 and 503: at least twice the caller's next delay, or the receiver's ask if longer", async () => {
+    expect(await attempt("/busy-no-header", { nextDelayMs: 300_000 })).toMatchObject({ status: 429, retryAfterMs: 2 * 300_000 });
+    expect(await attempt("/unavailable", { nextDelayMs: 5_000 })).toMatchObject({ status: 503, retryAfterMs: 2 * 5_000 });
+    expect(await attempt("/busy", { nextDelayMs: 5_000 })).toMatchObject({ retryAfterMs: 120_000 });
+    expect(await attempt("/busy", { nextDelayMs: 300_000 })).toMatchObject({ retryAfterMs: 2 * 300_000 });
+  });
+
+  it("cuts a Retry-After to a day, honours it on other statuses, and adds nothing without one", async () => {
+    expect(await attempt("/busy-for-a-year")).toMatchObject({ retryAfterMs: 24 * 60 * 60 * 1000 });
+    expect(await attempt("/error-with-retry-after", { nextDelayMs: 5_000 })).toMatchObject({ status: 500, retryAfterMs: 7_000 });
+    expect((await attempt("/error", { nextDelayMs: 5_000 })).retryAfterMs).toBeUndefined();
+  });
+
   it("reports gone on 410, so the caller can disable the endpoint", async () => {
     expect(await attempt("/gone")).toMatchObject({ outcome: "gone", status: 410 });
   });
@@ -132,6 +158,13 @@ describe("deliverWebhook against a real local server", () => {
     expect(receiver.received.length).toBe(count);
   });
 
+  it("sends nothing and says rejected for a port outside 443, 80 and 8443 unless the host:port is allow-listed", async () => {
+    const count = receiver.received.length;
+    const result = await attempt("/ok", { allowHosts: [] , url: "https://hooks.example.com:22/ok" });
+    expect(result).toMatchObject({ outcome: "rejected", error: expect.stringMatching(/URL not allowed: port 22/) });
+    expect(receiver.received.length).toBe(count);
+  });
+
   it("sends nothing and says rejected when a secret is malformed", async () => {
     const count = receiver.received.length;
     const result = await attempt("/ok", { secrets: ["whsec_tooshort"] });
@@ -145,4 +178,20 @@ describe("deliverWebhook against a real local server", () => {
     }) as unknown as typeof fetch;
     expect(await attempt("/ok", { fetch: throwingFetch })).toMatchObject({ outcome: "retry", error: "bad fetch" });
   });
+});
+
+describe("parseRetryAfter", () => {
+  const NOW = Date.UTC(2026, 9, 21, 7, 0, 0);
+  it.each([
+    ["120", 120_000],
+    [" 0 ", 0],
+    ["Wed, 21 Oct 2026 07:28:00 GMT", 28 * 60_000],
+    ["Wednesday, 21-Oct-26 07:28:00 GMT", 28 * 60_000],
+    ["Tue, 20 Oct 2026 07:00:00 GMT", 0],
+    ["-5", undefined],
+    ["1.5", undefined],
+    ["soon", undefined],
+    ["2026-10-21T08:00:00Z", undefined],
+    [null, undefined],
+  ])("reads %j as %j ms", (value, expected) => expect(parseRetryAfter(value, NOW)).toBe(expected));
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSecret, parseSecret, signWebhook, verifyWebhook, whsecSchema } from "../../../worker/webhooks/sign";
+import { generateSecret, parseSecret, signWebhook, whsecSchema } from "../../../worker/webhooks/sign";
 
 // A fixed 24-byte secret, so failures are reproducible.
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -39,6 +39,11 @@ describe("signWebhook", () => {
     expect(() => new Webhook(SECRET).verify(BODY, { ...headers, "webhook-id": "msg_5" })).toThrow(/No matching signature/);
   });
 
+  it("is refused by the reference package once its timestamp is more than five minutes old", async () => {
+    const headers = await signWebhook({ id: "msg_old", timestamp: nowSeconds() - 301, body: BODY, secrets: [SECRET] });
+    expect(() => new Webhook(SECRET).verify(BODY, headers)).toThrow(/too old/);
+  });
+
   it("verifies any body and id with the reference package", async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: "grapheme" }), fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/), async (body, id) => {
@@ -53,52 +58,6 @@ describe("signWebhook", () => {
     await expect(signWebhook({ id: "msg_1", timestamp: 1, body: "", secrets: ["secret"] })).rejects.toThrow();
     await expect(signWebhook({ id: "msg.1", timestamp: 1, body: "", secrets: [SECRET] })).rejects.toThrow();
     await expect(signWebhook({ id: "msg_1", timestamp: 1, body: "", secrets: [] })).rejects.toThrow();
-  });
-});
-
-describe("verifyWebhook", () => {
-  it("accepts what the reference package signs", async () => {
-    const now = Date.now();
-    const id = "msg_ref";
-    const signature = new Webhook(SECRET).sign(id, new Date(now), BODY);
-    const headers = { "webhook-id": id, "webhook-timestamp": String(Math.floor(now / 1000)), "webhook-signature": signature };
-    expect(await verifyWebhook(headers, BODY, SECRET, { now })).toEqual({ ok: true, id, timestamp: Math.floor(now / 1000) });
-  });
-
-  it("accepts a Headers object and either secret of a rotation", async () => {
-    const timestamp = 1_700_000_000;
-    const signed = await signWebhook({ id: "msg_h", timestamp, body: BODY, secrets: [SECRET, NEXT_SECRET] });
-    const now = timestamp * 1000;
-    expect((await verifyWebhook(new Headers(signed), BODY, NEXT_SECRET, { now })).ok).toBe(true);
-    expect((await verifyWebhook(signed, BODY, [generateSecret(), SECRET], { now })).ok).toBe(true);
-  });
-
-  it("explains every rejection", async () => {
-    const timestamp = 1_700_000_000;
-    const now = timestamp * 1000;
-    const signed = await signWebhook({ id: "msg_r", timestamp, body: BODY, secrets: [SECRET] });
-    const cases: [string, Record<string, string>, string, string, RegExp][] = [
-      ["tampered body", signed, BODY + " ", SECRET, /no signature matches/],
-      ["wrong secret", signed, BODY, generateSecret(), /no signature matches/],
-      ["missing header", { "webhook-id": "msg_r" }, BODY, SECRET, /missing/],
-      ["bad timestamp", { ...signed, "webhook-timestamp": "soon" }, BODY, SECRET, /Unix seconds/],
-      ["no v1 signature", { ...signed, "webhook-signature": "v2,abc" }, BODY, SECRET, /no v1 signature/],
-      ["invalid secret", signed, BODY, "whsec_short", /not a valid whsec_/],
-    ];
-    for (const [, headers, body, secret, reason] of cases) {
-      const result = await verifyWebhook(headers, body, secret, { now });
-      expect(result.ok).toBe(false);
-      expect(result.ok === false && result.reason).toMatch(reason);
-    }
-  });
-
-  it("rejects a timestamp outside the tolerance, in either direction", async () => {
-    const timestamp = 1_700_000_000;
-    const signed = await signWebhook({ id: "msg_t", timestamp, body: BODY, secrets: [SECRET] });
-    expect((await verifyWebhook(signed, BODY, SECRET, { now: (timestamp + 300) * 1000 })).ok).toBe(true);
-    expect(await verifyWebhook(signed, BODY, SECRET, { now: (timestamp + 301) * 1000 })).toMatchObject({ ok: false, reason: /301 s away/ });
-    expect((await verifyWebhook(signed, BODY, SECRET, { now: (timestamp - 301) * 1000 })).ok).toBe(false);
-    expect((await verifyWebhook(signed, BODY, SECRET, { now: (timestamp + 3600) * 1000, toleranceSeconds: 3600 })).ok).toBe(true);
   });
 });
 

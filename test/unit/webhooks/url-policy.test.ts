@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { parseIPv4, parseIPv6 } from "../../../worker/webhooks/ip-address";
+import { nonPublicAddressReason } from "../../../worker/webhooks/ip-range";
 import { checkWebhookUrl, MAX_WEBHOOK_URL_LENGTH } from "../../../worker/webhooks/url-policy";
 
 const ALLOWED: [url: string, allowHosts: string[]][] = [
   ["https://hooks.example.com/leadscore", []],
   ["https://hooks.example.com:8443/leadscore?x=1#frag", []],
+  ["https://hooks.example.com:443/leadscore", []],
+  ["https://hooks.example.com:80/leadscore", []],
+  ["https://hooks.example.com:9000/leadscore", ["hooks.example.com:9000"]],
+  ["https://[64:ff9b::808:808]/hook", []],
   ["https://8.8.8.8/hook", []],
   ["https://[2606:4700:4700::1111]/hook", []],
   ["https://[::ffff:8.8.8.8]/hook", []],
@@ -40,15 +44,15 @@ const REJECTED: [url: string, allowHosts: string[], reason: RegExp][] = [
   ["https://169.254.169.254/latest/meta-data/", [], /link-local/],
   ["https://172.16.0.1/", [], /private \(172\.16/],
   ["https://172.31.255.255/", [], /private \(172\.16/],
-  ["https://192.0.0.8/", [], /IETF/],
-  ["https://192.0.2.1/", [], /documentation/],
+  ["https://192.0.0.8/", [], /reserved \(192\.0\.0\.0\/24\)/],
+  ["https://192.0.2.1/", [], /reserved \(192\.0\.2\.0\/24\)/],
   ["https://192.168.1.1/", [], /private \(192\.168/],
-  ["https://198.18.0.1/", [], /benchmarking/],
-  ["https://203.0.113.7/", [], /documentation/],
+  ["https://198.18.0.1/", [], /reserved \(198\.18\.0\.0\/15\)/],
+  ["https://203.0.113.7/", [], /reserved \(203\.0\.113\.0\/24\)/],
   ["https://224.0.0.1/", [], /multicast/],
   ["https://239.255.255.250/", [], /multicast/],
   ["https://240.0.0.1/", [], /reserved/],
-  ["https://255.255.255.255/", [], /reserved/],
+  ["https://255.255.255.255/", [], /broadcast/],
   // Other spellings of 127.0.0.1 that the URL parser accepts
   ["https://2130706433/", [], /loopback/],
   ["https://0x7f.1/", [], /loopback/],
@@ -66,7 +70,8 @@ const REJECTED: [url: string, allowHosts: string[], reason: RegExp][] = [
   ["https://[::ffff:7f00:1]/", [], /IPv4-mapped.*loopback/],
   ["https://[::ffff:10.0.0.1]/", [], /IPv4-mapped.*private/],
   ["https://[::ffff:169.254.169.254]/", [], /IPv4-mapped.*link-local/],
-  ["https://[::127.0.0.1]/", [], /IPv4-compatible/],
+  // The deprecated IPv4-compatible form: the URL parser makes it [::7f00:1], outside 2000::/3.
+  ["https://[::127.0.0.1]/", [], /not global unicast/],
   ["https://[64:ff9b::7f00:1]/", [], /NAT64.*loopback/],
   ["https://[fc00::1]/", [], /unique local/],
   ["https://[fd12:3456:789a::1]/", [], /unique local/],
@@ -74,8 +79,9 @@ const REJECTED: [url: string, allowHosts: string[], reason: RegExp][] = [
   ["https://[febf::1]/", [], /link-local/],
   ["https://[fec0::1]/", [], /site-local/],
   ["https://[ff02::1]/", [], /multicast/],
-  ["https://[2001:db8::1]/", [], /documentation/],
-  ["https://[2001::1]/", [], /IETF/],
+  ["https://[2001:db8::1]/", [], /reserved \(2001:db8::\/32\)/],
+  ["https://[2001::1]/", [], /Teredo/],
+  ["https://[2001:2::1]/", [], /benchmarking/],
   ["https://[2002:7f00:1::1]/", [], /6to4/],
   ["https://[100::1]/", [], /discard-only/],
   ["https://[4000::1]/", [], /not global unicast/],
@@ -93,6 +99,11 @@ const REJECTED: [url: string, allowHosts: string[], reason: RegExp][] = [
   ["https://localhost:8788/", ["localhost:8787"], /"\.localhost"/],
   ["http://127.0.0.2:3000/", ["127.0.0.1:3000"], /only https/],
   ["https://127.0.0.1/", ["127.0.0.1:80"], /loopback/],
+  // Ports other than 443, 80 and 8443 need the host:port allow-listed
+  ["https://hooks.example.com:22/", [], /port 22 is not allowed/],
+  ["https://hooks.example.com:8080/hook", [], /port 8080/],
+  ["https://8.8.8.8:25/", [], /port 25/],
+  ["https://hooks.example.com:9000/", ["hooks.example.com:9001"], /port 9000/],
 ];
 
 describe("checkWebhookUrl", () => {
@@ -107,32 +118,37 @@ describe("checkWebhookUrl", () => {
   });
 });
 
-describe("IP literal parsers", () => {
+describe("IP literals (ipaddr.js)", () => {
   it.each([
-    ["127.0.0.1", 0x7f000001],
-    ["2130706433", 0x7f000001],
-    ["0x7f.1", 0x7f000001],
-    ["0177.0.0.01", 0x7f000001],
-    ["127.1", 0x7f000001],
-    ["10.0x10203", 0x0a010203],
-    ["0x", 0],
-    ["255.255.255.255", 0xffffffff],
-  ])("parses IPv4 %s", (text, expected) => expect(parseIPv4(text)).toBe(expected));
+    ["127.0.0.1", "loopback (127.0.0.0/8)"],
+    ["2130706433", "loopback (127.0.0.0/8)"],
+    ["0x7f.1", "loopback (127.0.0.0/8)"],
+    ["0177.0.0.01", "loopback (127.0.0.0/8)"],
+    ["127.1", "loopback (127.0.0.0/8)"],
+    ["10.0x10203", "private (10.0.0.0/8)"],
+    ["100.64.0.1", "carrier-grade NAT (100.64.0.0/10)"],
+    ["169.254.169.254", "link-local (169.254.0.0/16)"],
+    ["8.8.8.8", null],
+  ])("judges IPv4 %s", (text, reason) => expect(nonPublicAddressReason(text, "ipv4")).toBe(reason));
 
   it.each(["256.0.0.1", "1.2.3.4.5", "4294967296", "08", "0x7g", "example.com", "", "1..2"])("refuses IPv4 %j", (text) =>
-    expect(parseIPv4(text)).toBeNull(),
+    expect(nonPublicAddressReason(text, "ipv4")).toBe("not a valid IPv4 address"),
   );
 
   it.each([
-    ["::", 0n],
-    ["::1", 1n],
-    ["::ffff:127.0.0.1", 0xffff7f000001n],
-    ["2001:db8::8a2e:370:7334", 0x20010db8000000000000_8a2e03707334n],
-    ["1:2:3:4:5:6:7:8", 0x00010002000300040005000600070008n],
-    ["1:2:3:4:5:6:1.2.3.4", 0x00010002000300040005000601020304n],
-  ])("parses IPv6 %s", (text, expected) => expect(parseIPv6(text)).toBe(expected));
+    ["::", "unspecified (::/128)"],
+    ["::1", "loopback (::1/128)"],
+    ["::ffff:127.0.0.1", "IPv4-mapped loopback (127.0.0.0/8)"],
+    ["::ffff:7f00:1", "IPv4-mapped loopback (127.0.0.0/8)"],
+    ["64:ff9b::a00:1", "NAT64 private (10.0.0.0/8)"],
+    ["2002:c0a8:101::1", "6to4 private (192.168.0.0/16)"],
+    ["fe80::1", "link-local (fe80::/10)"],
+    ["1:2:3:4:5:6:1.2.3.4", "not global unicast (outside 2000::/3)"],
+    ["2606:4700:4700::1111", null],
+    ["::ffff:8.8.8.8", null],
+  ])("judges IPv6 %s", (text, reason) => expect(nonPublicAddressReason(text, "ipv6")).toBe(reason));
 
   it.each(["1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "::12345", "::1.2.3", "::256.0.0.1", "fe80::1%eth0", ":1"])("refuses IPv6 %j", (text) =>
-    expect(parseIPv6(text)).toBeNull(),
+    expect(nonPublicAddressReason(text, "ipv6")).toBe("not a valid IPv6 address"),
   );
 });
