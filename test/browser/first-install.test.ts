@@ -87,17 +87,21 @@ describe("a first install in real Chromium", () => {
     expect(statuses).toEqual([403, 403, 200]);
     expect(warnings).toEqual([`Events for "${SITE}" are not accepted from ${siteOrigin}: add "${siteOrigin}" to the origins of the site config`]);
 
-    // --- a plain identify form: identify and form_submit reach the known lead -------------------------
+    // --- a plain identify form: identify and form_submit are scored -----------------------------------
+    // The site has no identity secret, so the e-mail is an unverified claim: it stays on the visitor's
+    // own lead (SECURITY.md, "Impersonation") rather than reaching whoever owns that address.
     await page.click("#send");
     const lead = await eventually(
       async () => {
-        const r = await api.getLead(SITE, "grace@acme.example");
+        const r = await api.getLead(SITE, anonymousId);
         return r.status === 200 && contribution(r.body, "form-submit") ? r.body : undefined;
       },
       { what: "the known lead with its form_submit" },
     );
     expect(contribution(lead, "form-submit")).toMatchObject({ rawPoints: 10, count: 1 });
     expect(contribution(lead, "title-exec")).toMatchObject({ kind: "fit", points: 20 });
+    expect(lead.traits.claimedUserId).toBe("grace@acme.example");
+    expect((await api.getLead(SITE, "grace@acme.example")).status).toBe(404);
     const submit = lead.recentEvents.find((e: any) => e.name === "form_submit");
     expect(submit.props).toEqual({ id: "contact", name: null, action: "/contact/thanks" });
     await context.close();

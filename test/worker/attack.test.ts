@@ -3,9 +3,8 @@
 // neither the origin check nor the bot rule stops them: only verified identity does.
 import { beforeAll, describe, expect, it } from "vitest";
 import { leadIdForAnonymous, leadIdForUser } from "../../worker/lead/ids";
-import { collect, getLead, identityToken, pageView, putConfig, send, shopConfig, signed, uniqueSite, wire } from "./helpers";
+import { collect, getLead, identityToken, pageView, putConfig, send, shopConfig, signed, uniqueSite, wire, DESKTOP_UA as DESKTOP } from "./helpers";
 
-const DESKTOP = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const BROWSER = { headers: { "user-agent": DESKTOP } };
 const SITE = uniqueSite("attack");
 

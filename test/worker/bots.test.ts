@@ -1,8 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { getLead, ORIGIN, pageView, putConfig, shopConfig, uniqueSite } from "./helpers";
+import { getLead, ORIGIN, pageView, putConfig, shopConfig, uniqueSite, DESKTOP_UA as DESKTOP } from "./helpers";
 
-const DESKTOP = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const SITE = uniqueSite("bots");
 
 /** A collect request as the snippet's would be, with the given User-Agent (null: none) and `request.cf`. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import readme from "../../README.md?raw";
 import { CONFIG_VERSIONS_KEPT } from "../../worker/site/SiteObject";
 import { demoConfig } from "../../worker/site/demo-config";
-import { adminFetch, collect, env, eventually, pageView, putConfig, received, receiverUrl, send, shopConfig, uniqueSite } from "./helpers";
+import { adminFetch, collect, env, eventually, pageView, putConfig, received, receiverUrl, send, shopConfig, uniqueSite, DESKTOP_UA } from "./helpers";
 
 const EXAMPLES = import.meta.glob("../../examples/*.json", { eager: true, query: "?raw", import: "default" }) as Record<string, string>;
 
@@ -33,7 +33,7 @@ function readmeConfigCommand(): { method: string; path: string; headers: Record<
   );
   return {
     method: /-X (\w+)/.exec(command)?.[1] ?? "GET",
-    path: /https:\/\/YOUR-WORKER(\S+)/.exec(command)![1]!,
+    path: /(?:https:\/\/YOUR-WORKER|\$LEADSCORE_URL)([^\s"]+)/.exec(command)![1]!,
     headers,
     file: /--data @(\S+)/.exec(command)![1]!,
   };
@@ -204,7 +204,7 @@ describe("config API", () => {
     expect(after.models.map((m: any) => m.id)).toEqual(JSON.parse(EXAMPLES["../../examples/b2c-shop.json"]!).models.map((m: any) => m.id));
     expect(after.webhooks).toMatchObject([{ id: "inspector", secret: { env: "DEMO_WEBHOOK_SECRET" } }]);
     // A browser on the demo's own origin ("self") is still accepted...
-    const browser = await collect({ s: "demo", a: "demo-visitor-0001", e: [pageView("/pricing"), pageView("/directions")] }, { origin: "https://leadscore.test" });
+    const browser = await collect({ s: "demo", a: "demo-visitor-0001", e: [pageView("/pricing"), pageView("/directions")] }, { origin: "https://leadscore.test", headers: { "user-agent": DESKTOP_UA } });
     expect(browser.status).toBe(200);
     expect(((await browser.json()) as any).lead).toMatchObject({ score: 20 + 20, label: "warm" });
     // ...the webhook endpoint still receives the crossing...

@@ -58,6 +58,9 @@ export function pageView(path: string) {
   return wire("p", "page_view", { l: `https://shop.test${path}` });
 }
 
+/** A desktop browser's User-Agent: sites that ignore bots refuse requests without one. */
+export const DESKTOP_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+
 export async function collect(body: unknown, init: { origin?: string | null; contentType?: string; headers?: Record<string, string> } = {}): Promise<Response> {
   const headers: Record<string, string> = { "content-type": init.contentType ?? "text/plain", ...init.headers };
   if (init.origin !== null) headers.origin = init.origin ?? ORIGIN;
