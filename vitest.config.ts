@@ -1,22 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// vitest 5's error reporter calls Map.groupBy, which Node 20 lacks: without this a failing test
-// prints "Unhandled Error" instead of its assertion. Node 21+ has it natively.
-if (!("groupBy" in Map)) {
-  Object.defineProperty(Map, "groupBy", {
-    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
-      const groups = new Map<K, T[]>();
-      let i = 0;
-      for (const item of items) {
-        const k = key(item, i++);
-        groups.set(k, [...(groups.get(k) ?? []), item]);
-      }
-      return groups;
-    },
-  });
-}
-
 /** Fixed test secrets: real whsec_ keys so signatures verify with the reference library. */
 export const TEST_BINDINGS = {
   ADMIN_TOKEN: "test-admin-token",
@@ -38,7 +22,7 @@ export default defineConfig({
         test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: TEST_BINDINGS } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings: TEST_BINDINGS } })],
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],

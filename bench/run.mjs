@@ -107,13 +107,13 @@ async function main() {
 
   log("bundling the worker, the metered worker and the baselines with wrangler");
   const [realScript, meteredScript, emptyScript, oneWriteScript] = await Promise.all([
-    bundle("wrangler.toml", join(TMP, "bundles/leadscore")),
+    bundle("wrangler.jsonc", join(TMP, "bundles/leadscore")),
     bundle("bench/instrumented/wrangler.jsonc", join(TMP, "bundles/metered")),
     bundle("bench/baselines/empty/wrangler.jsonc", join(TMP, "bundles/empty")),
     bundle("bench/baselines/one-write/wrangler.jsonc", join(TMP, "bundles/one-write")),
   ]);
-  // The metered build runs with the real worker's own bindings, straight from wrangler.toml.
-  const leadscoreOptions = await workerOptionsFrom("wrangler.toml");
+  // The metered build runs with the real worker's own bindings, straight from wrangler.jsonc.
+  const leadscoreOptions = await workerOptionsFrom("wrangler.jsonc");
   const receiver = await startCountingReceiver();
   const leadscoreVars = (extra = {}) => ({ ADMIN_TOKEN, [WEBHOOK_SECRET_ENV]: WEBHOOK_SECRET, WEBHOOK_ALLOW_HOSTS: receiver.host, ...extra });
   const TARGETS = {

@@ -138,13 +138,6 @@
     });
   });
 
-  // The inspector runs next to the worker only under `npm start`.
-  var local = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(location.hostname);
-  $all("[data-inspector-link]").forEach(function (a) {
-    if (local) a.href = location.protocol + "//" + location.hostname + ":8788/";
-    else a.replaceWith(document.createTextNode("webhook inspector"));
-  });
-
   // --- configurator (app.html, served for every /app/* path) -----------------------------------------
   var views = $all("[data-view]");
   if (views.length) {

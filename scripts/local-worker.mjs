@@ -30,7 +30,7 @@ const LIVE_GROUPS = new Set();
 let exitHookInstalled = false;
 
 /**
- * Starts the worker described by `wrangler.toml` on local workerd, listening on 127.0.0.1.
+ * Starts the worker described by `wrangler.jsonc` on local workerd, listening on 127.0.0.1.
  *
  * Durable Object state lives in SQLite files under `persistTo`, so a second start with the same directory
  * sees what the first one stored (also after `kill()`).
@@ -42,15 +42,15 @@ let exitHookInstalled = false;
  *
  * @param {object} [options]
  * @param {number} [options.port] port to listen on; 0 (default) picks a free one
- * @param {Record<string, string>} [options.vars] vars and secrets, passed as `--var K:V` (override wrangler.toml and .dev.vars)
+ * @param {Record<string, string>} [options.vars] vars and secrets, passed as `--var K:V` (override wrangler.jsonc and .dev.vars)
  * @param {string} [options.persistTo] directory for Durable Object storage; default `.wrangler/state`
  * @param {boolean} [options.quiet] true (default): keep wrangler's output in a buffer, printed only on failure
- * @param {string} [options.config] wrangler config path, default `wrangler.toml` at the repository root
+ * @param {string} [options.config] wrangler config path, default `wrangler.jsonc` at the repository root
  * @param {number} [options.readyTimeoutMs] how long to wait for the first HTTP answer
  * @param {string} [options.readyPath] path polled until it answers (any status counts)
  * @param {"debug"|"info"|"log"|"warn"|"error"|"none"} [options.logLevel] wrangler's log level, default "log"
  * @param {boolean} [options.devVars] false: ignore the repository's .dev.vars (only `vars` apply); default true
- * @param {string} [options.compatibilityDate] overrides wrangler.toml's (e.g. when it is newer than the installed workerd)
+ * @param {string} [options.compatibilityDate] overrides wrangler.jsonc's (e.g. when it is newer than the installed workerd)
  * @returns {Promise<{ url: string, port: number, pid: number, logs(): string, onOutput(listener: (text: string) => void): () => void, stop(): Promise<void>, kill(): Promise<void> }>}
  */
 export async function startLocalWorker({
@@ -58,7 +58,7 @@ export async function startLocalWorker({
   vars = {},
   persistTo = join(ROOT, ".wrangler", "state"),
   quiet = true,
-  config = join(ROOT, "wrangler.toml"),
+  config = join(ROOT, "wrangler.jsonc"),
   readyTimeoutMs = DEFAULT_READY_TIMEOUT_MS,
   readyPath = "/",
   logLevel = "log",
@@ -127,10 +127,10 @@ export async function startLocalWorker({
     await killGroup(pgid, exitPromise);
     const tooNew = TOO_NEW_DATE.exec(log.text());
     if (tooNew && !compatibilityDate) {
-      // The installed workerd predates wrangler.toml's compatibility_date; run on the newest date it
+      // The installed workerd predates wrangler.jsonc's compatibility_date; run on the newest date it
       // knows rather than not at all, and say so (the fix is to update wrangler or lower the date).
       process.stderr.write(
-        `local-worker: wrangler.toml asks for compatibility date ${tooNew[1]} but the installed workerd ` +
+        `local-worker: wrangler.jsonc asks for compatibility date ${tooNew[1]} but the installed workerd ` +
           `supports up to ${tooNew[2]}; starting with ${tooNew[2]}.\n`,
       );
       return startLocalWorker({ port, vars, persistTo, quiet, config, readyTimeoutMs, readyPath, logLevel, devVars, compatibilityDate: tooNew[2] });

@@ -87,6 +87,8 @@ async function main() {
         DEMO: "1",
         WEBHOOK_ALLOW_HOSTS: inspectorHost,
         DEMO_WEBHOOK_URL: `${inspector.url}/hooks`,
+        // The demo footer's /inspector link redirects here.
+        DEMO_INSPECTOR_URL: `${inspector.url}/`,
       },
     });
   } catch (error) {

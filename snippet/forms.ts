@@ -1,6 +1,7 @@
-import { identify } from "./api";
+import { identify, track } from "./api";
 import { ACTIVE } from "./config";
 import { listen } from "./dom";
+import type { Props } from "./queue";
 
 // Tested against "type name autocomplete", so never read, whatever the site tags: file, password and
 // hidden fields, payment and credential fields by name or autocomplete token (cc-number, cc-csc,
@@ -28,7 +29,10 @@ if (ACTIVE)
         if (/e-?mail/i.test(el.type + name)) email = value;
         else traits[name] = value;
       }
-      if (email && form.hasAttribute("data-leadscore-identify")) identify(email, traits);
+      // Attributes, not the form's properties: a field named "id", "name" or "action" shadows those.
+      if (form.hasAttribute("data-leadscore-identify"))
+        email && identify(email, traits),
+          track("form_submit", { id: form.getAttribute("id"), name: form.getAttribute("name"), action: new URL(form.getAttribute("action") || "", location.href).pathname } as Props);
     },
     true,
   );

@@ -20,6 +20,8 @@ export interface Env {
   WEBHOOK_RETRY_SCALE?: string;
   /** Where the demo site's webhooks go (the local inspector `npm start` runs). */
   DEMO_WEBHOOK_URL?: string;
+  /** The webhook inspector's page, where the demo footer's `/inspector` link leads (set by `npm start`). */
+  DEMO_INSPECTOR_URL?: string;
 }
 
 /** Reads a secret by the name a site config gives for it (e.g. `{ "env": "DEMO_WEBHOOK_SECRET" }`). */

@@ -150,36 +150,44 @@ export function meteredEnv<E extends object>(env: E, onCall?: (binding: string, 
 }
 
 function meteredNamespace(ns: DurableObjectNamespace, binding: string, onCall?: (binding: string, method: string) => void) {
+  // Both ways to reach a stub are metered; the id string keys the object's busy time either way.
   return new Proxy(ns, {
     get(target, prop) {
-      if (prop !== "get") return bound(target, prop);
-      return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) => {
-        const stub = target.get(id, options);
-        const key = id.toString();
-        return new Proxy(stub, {
-          get(s, method) {
-            const fn = Reflect.get(s, method);
-            if (typeof method !== "string" || typeof fn !== "function" || method === "fetch" || method === "then") return fn;
-            return async (...args: unknown[]) => {
-              bump(meter.doRequests, `${binding}.${method}`);
-              onCall?.(binding, method);
-              const leave = enterObject(key);
-              try {
-                // An RPC method is already bound to its stub; an explicit `this` would be sent as an argument.
-                const result = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
-                if (method === "ingest" && result && typeof result === "object") {
-                  const r = result as { rowsRead?: number; rowsWritten?: number };
-                  meter.ingestReported.rowsRead += r.rowsRead ?? 0;
-                  meter.ingestReported.rowsWritten += r.rowsWritten ?? 0;
-                }
-                return result;
-              } finally {
-                leave();
-                settleCursors();
-              }
-            };
-          },
-        });
+      if (prop === "get") {
+        return (id: DurableObjectId, options?: DurableObjectNamespaceGetDurableObjectOptions) =>
+          meteredStub(target.get(id, options), id.toString(), binding, onCall);
+      }
+      if (prop === "getByName") {
+        return (name: string, options?: DurableObjectNamespaceGetDurableObjectOptions) =>
+          meteredStub(target.getByName(name, options), target.idFromName(name).toString(), binding, onCall);
+      }
+      return bound(target, prop);
+    },
+  });
+}
+
+function meteredStub(stub: DurableObjectStub, key: string, binding: string, onCall?: (binding: string, method: string) => void) {
+  return new Proxy(stub, {
+    get(s, method) {
+      const fn = Reflect.get(s, method);
+      if (typeof method !== "string" || typeof fn !== "function" || method === "fetch" || method === "then") return fn;
+      return async (...args: unknown[]) => {
+        bump(meter.doRequests, `${binding}.${method}`);
+        onCall?.(binding, method);
+        const leave = enterObject(key);
+        try {
+          // An RPC method is already bound to its stub; an explicit `this` would be sent as an argument.
+          const result = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+          if (method === "ingest" && result && typeof result === "object") {
+            const r = result as { rowsRead?: number; rowsWritten?: number };
+            meter.ingestReported.rowsRead += r.rowsRead ?? 0;
+            meter.ingestReported.rowsWritten += r.rowsWritten ?? 0;
+          }
+          return result;
+        } finally {
+          leave();
+          settleCursors();
+        }
       };
     },
   });

@@ -42,7 +42,7 @@ export function sourceInfo(root) {
       return null;
     }
   };
-  const changed = git("status", "--porcelain", "--", "worker", "snippet", "wrangler.toml", "package-lock.json", "examples");
+  const changed = git("status", "--porcelain", "--", "worker", "snippet", "wrangler.jsonc", "package-lock.json", "examples");
   return {
     commit: git("rev-parse", "--short=12", "HEAD"),
     subject: git("log", "-1", "--format=%s"),

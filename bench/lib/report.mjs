@@ -304,7 +304,7 @@ function machineSection(results, h) {
       ? `- Code measured: commit ${src.commit} (“${src.subject}”)${src.uncommitted.length ? `, with uncommitted changes in ${src.uncommitted.join(", ")}` : ", worker and snippet as committed"}`
       : `- Code measured: ${src?.note ?? "not recorded by this run"}`,
     `- ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}`,
-    `- Node ${m.node}; wrangler ${m.wrangler}, Miniflare ${m.miniflare}, workerd ${m.workerd}, compatibility date ${results.method.compatibilityDate} (the newest this workerd supports; wrangler.toml asks for a later one)`,
+    `- Node ${m.node}; wrangler ${m.wrangler}, Miniflare ${m.miniflare}, workerd ${m.workerd}, compatibility date ${results.method.compatibilityDate} (the newest this workerd supports; wrangler.jsonc asks for a later one)`,
     `- Durable Object storage: ${results.method.persist}`,
     `- Other work on the machine during each throughput run, in cores (all CPU time in /proc/stat minus workerd's, the load generator's and the orchestrator's, over the run's wall time), in table order: ${results.throughput.map((r) => (r.otherCores === undefined ? "–" : f(r.otherCores, 2))).join(", ")}. The machine is shared: absolute figures move with that; ratios within a distribution (its baselines run just before its collect runs) move less.`,
     "",

@@ -80,6 +80,7 @@ describe("the demo shop in real Chromium", () => {
       vars: baseVars(receiver, {
         DEMO: "1",
         DEMO_WEBHOOK_URL: `${receiver.hooksUrl}/demo`,
+        DEMO_INSPECTOR_URL: `${receiver.url}/`,
         DEMO_WEBHOOK_SECRET,
         DEMO_WRITE_KEY,
       }),
@@ -319,6 +320,18 @@ describe("the demo shop in real Chromium", () => {
     } finally {
       await gated.context.close();
       await control.context.close();
+    }
+  });
+
+  it("links the footer to the inspector the worker was started with, whatever its port", async () => {
+    const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${worker.url}/pricing.html`);
+      await Promise.all([page.waitForURL(`${receiver.url}/`), page.click('footer a[href="/inspector"]')]);
+      expect(await page.title()).toMatch(/inspector/i);
+    } finally {
+      await context.close();
     }
   });
 });

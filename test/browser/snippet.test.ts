@@ -462,6 +462,69 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     expect(batches(site)).toHaveLength(1);
   });
 
+  it("says once in the console why the worker refused the page's batches, in the worker's words", async () => {
+    const site = newSite();
+    const message = `Events for "${site}" are not accepted from ${siteOrigin}: add "${siteOrigin}" to the origins of the site config`;
+    // Three refusals, then an answer with a label: its listener runs after every earlier answer was handled.
+    answers.set(site, (_batch, nth) =>
+      nth <= 3
+        ? { status: 403, body: { error: { code: "origin_not_allowed", message, issues: [] } } }
+        : { status: 200, body: { lead: { id: "l1", score: 1, label: "cold", stage: "lead" }, actions: [] } },
+    );
+    const head = `<script>${STUB}</script><script>leadscore.on("label", function (label) { window.labelSeen = label })</script>`;
+    context = await browser.newContext();
+    const page = await context.newPage();
+    const warnings: string[] = [];
+    page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+    // Each batch goes once the previous answer's body has arrived, so the page reads the answers in order.
+    const answered = () => page.waitForEvent("requestfinished", (r) => r.method() === "POST" && r.url() === `${workerOrigin}/e`);
+    let finished = answered();
+    await page.goto(servePage("/refused", site, { head }));
+    for (let nth = 2; nth <= 4; nth++) {
+      await finished;
+      finished = answered();
+      await page.evaluate(() => {
+        (window as any).leadscore.track("again");
+        dispatchEvent(new Event("pagehide"));
+      });
+    }
+    await finished;
+    await page.waitForFunction(() => (window as any).labelSeen === "cold");
+    expect(batches(site)).toHaveLength(4);
+    expect(warnings).toEqual([message]);
+  });
+
+  it("tracks form_submit with the form's id, name and action path besides the identify, in the same batch", async () => {
+    const site = newSite();
+    // Fields named like the form's own properties must not leak into the props.
+    const body = `<form id="trial" name="trial-form" action="signup/thanks?plan=pro" data-leadscore-identify onsubmit="event.preventDefault()">
+      <input name="email" value="ada@example.com"><input name="name" value="Ada"><input name="action" value="x"><input name="id" value="7">
+      <button id="go">Go</button></form>
+      <form data-leadscore-identify onsubmit="event.preventDefault()"><input name="email" value=""><button id="no-email">Go</button></form>
+      <form id="plain" onsubmit="event.preventDefault()"><input name="email" value="not-me@example.com"><button id="plain-go">Go</button></form>`;
+    const page = await open(servePage("/forms/start", site, { body }));
+    await waitFor(() => events(site).length, "the load's page view");
+    await page.click("#plain-go");
+    await page.click("#go");
+    await waitFor(() => events(site).some((e) => e.n === "form_submit"), "the first form_submit");
+    await page.click("#no-email");
+    await waitFor(() => events(site).filter((e) => e.n === "form_submit").length === 2, "the second form_submit");
+
+    const batch = batches(site).find((b) => b.e.some((e) => e.k === "i"))!;
+    expect(batch.u).toBe("ada@example.com");
+    expect(batch.e.map((e) => [e.k, e.n])).toEqual([
+      ["i", "identify"],
+      ["t", "form_submit"],
+    ]);
+    expect(batch.e[0]!.tr).toEqual({ name: "Ada", action: "x", id: "7" });
+    // "signup/thanks" is relative to /forms/start; the query is not part of the path.
+    expect(batch.e[1]!.p).toEqual({ id: "trial", name: "trial-form", action: "/forms/signup/thanks" });
+    // A form without its e-mail filled still counts as submitted, with no identify; a plain form sends nothing.
+    const [, second] = events(site).filter((e) => e.n === "form_submit");
+    expect(second!.p).toEqual({ id: null, name: null, action: "/forms/start" });
+    expect(events(site).filter((e) => e.k === "i")).toHaveLength(1);
+  });
+
   it("hooks chat widgets present on the page: Intercom, Crisp, Drift, HubSpot and Tawk", async () => {
     const site = newSite();
     // Minimal stand-ins with each widget's documented subscription API.

@@ -1,8 +1,9 @@
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
- * Ends the run with one plain line, "N passed, N failed, N skipped", that any CI log reader can
- * parse, after vitest's own summary.
+ * Ends the run with one plain line, "N passed, N failed, N skipped (Node vX.Y.Z)", that any CI log
+ * reader can parse, after vitest's own summary. The Node version shows which runtime the suite really
+ * ran on (npm scripts put the bundled Node first on PATH; see scripts/setup.mjs).
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -17,6 +18,6 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""} (Node ${process.version})\n`);
   }
 }

@@ -65,7 +65,12 @@ describe("collect", () => {
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://shop.test");
     const evil = await collect({ s: site, a: "visitor-cors0001", e: [pageView("/pricing")] }, { origin: "https://evil.test" });
     expect(evil.status).toBe(403);
-    expect(((await evil.json()) as any).error.code).toBe("origin_not_allowed");
+    // Readable by the refused page (the snippet shows the message in its console), and it names the fix.
+    expect(evil.headers.get("access-control-allow-origin")).toBe("https://evil.test");
+    expect(((await evil.json()) as any).error).toMatchObject({
+      code: "origin_not_allowed",
+      message: `Events for "${site}" are not accepted from https://evil.test: add "https://evil.test" to the origins of the site config`,
+    });
     const lead = await getLead(site, "visitor-cors0001");
     expect(lead.body.score).toBe(1);
     const preflight = await SELF.fetch("https://leadscore.test/e", { method: "OPTIONS", headers: { origin: ORIGIN, "access-control-request-method": "POST" } });

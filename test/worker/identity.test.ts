@@ -111,7 +111,7 @@ describe("anonymous to known", () => {
 
     // No rows are left behind in the known lead's object, the merged anonymous one, or the index.
     for (const id of [lead.body.id, await leadIdForAnonymous(SITE, anon)]) {
-      const stats = await env.LEADS.get(env.LEADS.idFromName(`${SITE}/${id}`)).stats();
+      const stats = await env.LEADS.getByName(`${SITE}/${id}`).stats();
       expect(stats).toMatchObject({ events: 0, outbox: 0, alarm: null });
     }
 

@@ -40,7 +40,7 @@ describe("the hot path", () => {
   it("scores events with the isolate's cached config: no request to the site object per event", async () => {
     const site = uniqueSite();
     await putConfig(site, shopConfig(site));
-    const siteObject = env.SITES.get(env.SITES.idFromName(site));
+    const siteObject = env.SITES.getByName(site);
     const before = await siteObject.configReads();
     for (let i = 0; i < 5; i++) await send(site, `visitor-hot-${i}000`, [pageView("/pricing")]);
     expect(await siteObject.configReads()).toBe(before);

@@ -38,5 +38,5 @@ export async function resolveLeadRef(site: string, ref: string): Promise<string>
 
 /** Durable Object names are per site, so one site's leads can never reach another's object. */
 export function leadStub(env: Env, site: string, leadId: string) {
-  return env.LEADS.get(env.LEADS.idFromName(`${site}/${leadId}`));
+  return env.LEADS.getByName(`${site}/${leadId}`);
 }

@@ -42,7 +42,7 @@ collect.post("/e", async (c) => {
   if (!stored) throw new ApiError(404, "unknown_site", `No site "${batch.s}" is configured`);
   const selfOrigin = new URL(c.req.url).origin;
   if (!origin || !originAllowed(origin, stored.config.origins, selfOrigin)) {
-    throw new ApiError(403, "origin_not_allowed", `Events for "${batch.s}" are not accepted from ${origin ?? "a request without an Origin"}`);
+    throw new ApiError(403, "origin_not_allowed", refusal(batch.s, origin));
   }
   const client = c.req.header("cf-connecting-ip") ?? "local";
   const wait = CLIENT_LIMITER.take(`${batch.s}|${client}`, 1, stored.config.limits.clientRequestsPerMinute, now);
@@ -64,6 +64,19 @@ collect.post("/e", async (c) => {
   });
   return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
 });
+
+/**
+ * The 403's message names the fix, because the snippet shows it in the page's console: on a first
+ * install it is the only sign of why nothing arrives.
+ *
+ * @example refusal("shop", "https://shop.example")
+ *   // 'Events for "shop" are not accepted from https://shop.example: add "https://shop.example" to the origins of the site config'
+ */
+export function refusal(site: string, origin: string | undefined): string {
+  return origin
+    ? `Events for "${site}" are not accepted from ${origin}: add "${origin}" to the origins of the site config`
+    : `Events for "${site}" are not accepted from a request without an Origin header (browsers always send one)`;
+}
 
 function corsHeaders(set: (name: string, value: string) => void, origin: string): void {
   // Reflecting the origin is safe: the answer carries no credentials and writes were already checked.

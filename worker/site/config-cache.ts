@@ -12,7 +12,7 @@ const CONFIG_TTL_MS = 5_000;
 const CACHE = new Map<string, { stored: StoredConfig | null; fetchedAt: number }>();
 
 export function siteStub(env: Env, site: string) {
-  return env.SITES.get(env.SITES.idFromName(site));
+  return env.SITES.getByName(site);
 }
 
 /**

@@ -21,7 +21,7 @@ export class OneWrite extends DurableObject {
 export default {
   async fetch(request, env) {
     const batch = await request.json();
-    const stub = env.ONE_WRITE.get(env.ONE_WRITE.idFromName(`${batch.s}/${batch.a}`));
+    const stub = env.ONE_WRITE.getByName(`${batch.s}/${batch.a}`);
     const rowsWritten = await stub.write(batch.e[0].i, Date.now());
     return Response.json({ rowsWritten });
   },
