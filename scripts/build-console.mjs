@@ -2,8 +2,8 @@
 // dist/assets/console/index.html and dist/assets/console/_/app.{js,css}, Preact, uPlot and the
 // JSON Schema validator bundled in (nothing is loaded from a CDN at run time).
 import { build } from "esbuild";
-import { copyFile, mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { copyFile, mkdir, readFile, rm } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
@@ -16,6 +16,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
  * @example const sizes = await buildConsole(join(ROOT, "dist/assets/console")) // { js: { minified, gzipped }, css: {...} }
  */
 export async function buildConsole(outDir) {
+  await rm(outDir, { recursive: true, force: true });
   const result = await build({
     entryPoints: { app: join(ROOT, "console/src/main.tsx") },
     outdir: join(outDir, "_"),
@@ -38,8 +39,8 @@ export async function buildConsole(outDir) {
   for (const [file, info] of Object.entries(result.metafile.outputs)) {
     const kind = file.endsWith(".js") ? "js" : file.endsWith(".css") ? "css" : null;
     if (!kind) continue;
-    const { readFile } = await import("node:fs/promises");
-    const bytes = await readFile(join(ROOT, file));
+    // metafile paths are relative to the working directory
+    const bytes = await readFile(resolve(file));
     sizes[kind] = { minified: info.bytes, gzipped: gzipSync(bytes, { level: 9 }).length };
   }
   return { sizes, metafile: result.metafile };

@@ -51,7 +51,7 @@ export async function sessionKey(adminToken: string): Promise<ArrayBuffer> {
 }
 
 function store(env: Env) {
-  return env.SESSIONS.get(env.SESSIONS.idFromName(STORE_NAME));
+  return env.SESSIONS.getByName(STORE_NAME);
 }
 
 function encode(session: Session): string {
