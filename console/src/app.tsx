@@ -70,19 +70,19 @@ export function App() {
   }, []);
 
   const site = route && "site" in route ? route.site : null;
+  const lastSite = localStorage.getItem(LAST_SITE_KEY);
+  // The bare /console/ opens the site looked at last, unless the operator asked to choose another.
+  const resume = route?.page === "home" && lastSite && !new URLSearchParams(location.search).has("choose") ? lastSite : null;
   useEffect(() => {
+    if (resume && session !== "checking" && session !== null) navigate(href({ page: "overview", site: resume }), { replace: true });
     if (site) localStorage.setItem(LAST_SITE_KEY, site);
     document.title = `${route ? TITLES[route.page] : "Not found"}${site ? ` · ${site}` : ""} · Leadscore`;
-  }, [path]);
+  }, [path, session]);
 
   if (session === "checking") return <p class="loading">Checking your session…</p>;
   if (session === null) return <SignIn onSignedIn={(s) => (setProblem(undefined), setSession(s))} problem={problem} />;
 
-  const lastSite = localStorage.getItem(LAST_SITE_KEY);
-  if (route?.page === "home" && lastSite && !new URLSearchParams(location.search).has("choose")) {
-    navigate(href({ page: "overview", site: lastSite }), { replace: true });
-    return null;
-  }
+  if (resume) return null;
 
   const current = route?.page === "lead" ? "leads" : route?.page;
   const out = async () => {
