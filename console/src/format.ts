@@ -3,6 +3,7 @@
 const NUMBER = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 const SIGNED = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2, signDisplay: "exceptZero" });
 const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const SHORT = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
 const RELATIVE = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [["day", 86_400_000], ["hour", 3_600_000], ["minute", 60_000], ["second", 1000]];
 
@@ -12,6 +13,9 @@ export const points = (n: number) => NUMBER.format(n);
 export const signedPoints = (n: number) => SIGNED.format(n);
 /** @example dateTime(Date.now()) // "1 Dec 2026, 09:41" */
 export const dateTime = (t: number | string) => DATE_TIME.format(new Date(t));
+
+/** @example shortDateTime(Date.now()) // "Dec 1, 9:41 AM" */
+export const shortDateTime = (t: number | string) => SHORT.format(new Date(t));
 
 /**
  * "3 minutes ago", "in 2 hours".

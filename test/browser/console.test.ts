@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest"
 import {
   ADMIN_TOKEN,
   baseVars,
+  postSegment,
   DESKTOP_CHROME_UA,
   eventually,
   launchChromium,
@@ -36,6 +37,22 @@ async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== "1") return;
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * A few known people sent by a site's back end through the Segment API, so the pages (and their
+ * screenshots) show leads with e-mails, traits and several labels next to the demo shop's visitor.
+ */
+async function seedKnownLeads(workerUrl: string): Promise<void> {
+  const people: Array<[string, Record<string, unknown>, Array<[string, Record<string, unknown>]>]> = [
+    ["ada@example.com", { name: "Ada Lovelace", city: "Berlin", age: 36 }, [["cart_add", { sku: "LUM-GRINDER", price: 189 }], ["quote_request", {}]]],
+    ["grace@example.com", { name: "Grace Hopper", city: "Arlington" }, [["download", { file: "brew-guide" }]]],
+    ["linus@example.com", { name: "Linus", city: "Potsdam", income: 52000 }, [["plan_select", { plan: "monthly" }], ["chat_open", {}]]],
+  ];
+  for (const [userId, traits, events] of people) {
+    expect((await postSegment(workerUrl, "/v1/identify", DEMO_WRITE_KEY, { userId, traits })).status).toBe(200);
+    for (const [event, properties] of events) expect((await postSegment(workerUrl, "/v1/track", DEMO_WRITE_KEY, { userId, event, properties })).status).toBe(200);
+  }
 }
 
 /** Runs the demo shop's journey that makes a visitor hot; answers the visitor's anonymous id. */
@@ -82,6 +99,7 @@ describe("the operator console in real Chromium", () => {
         WEBHOOK_RETRY_SCALE: "0.00001",
       }),
     });
+    await seedKnownLeads(worker.url);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: DESKTOP });
     page = await context.newPage();
@@ -203,8 +221,13 @@ describe("the operator console in real Chromium", () => {
     const fromWorker = page.locator('[data-issue-source="worker"]');
     expect(await fromWorker.count()).toBeGreaterThan(0);
     expect(await fromWorker.first().getAttribute("data-issue-path")).toMatch(new RegExp(`^\\$\\.models\\[${shop}\\]\\.labels`));
+    // The mistake's line is marked in the gutter, and its "Line N" puts the cursor there.
+    const workerLine = Number(await fromWorker.first().getAttribute("data-issue-line"));
+    expect(await page.locator(`.gutter-line[data-line="${workerLine}"]`).getAttribute("class")).toContain("has-issue");
+    await fromWorker.first().getByRole("button", { name: `Line ${workerLine}` }).click();
+    expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(0, el.selectionStart).split("\n").length)).toBe(workerLine);
     await screenshot(page, "scoring-error");
-    const stored = await (await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).json();
+    const stored = (await (await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).json()) as { version: number };
     expect(stored.version).toBe(0);
     await page.getByRole("button", { name: "Discard changes" }).click();
   });
@@ -258,7 +281,7 @@ describe("the operator console in real Chromium", () => {
     await shopContext.close();
     const letter = await eventually(async () => {
       const res = await fetch(`${worker.url}/v1/sites/demo/webhooks/inspector/dead-letters`, { headers: bearer });
-      const body = await res.json();
+      const body = (await res.json()) as { deadLetters: any[] };
       return body.deadLetters.find((l: any) => l.payload.data.lead.anonymousIds.includes(anon));
     }, { what: "a dead letter for the warm visitor" });
     failing = false;

@@ -1,4 +1,4 @@
-import { useMemo, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import { offsetOfLine } from "./json-paths";
 
 export interface LocatedIssue {
@@ -32,6 +32,14 @@ export function ConfigEditor({ id, label, value, onInput, issues }: Props) {
     return map;
   }, [issues]);
 
+  /** Puts a line in view (the textarea scrolls by lines of a fixed height); the gutter follows. */
+  const reveal = (line: number) => {
+    const el = area.current;
+    if (!el) return;
+    const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 20;
+    el.scrollTop = Math.max(0, (line - 4) * lineHeight);
+    if (gutter.current) gutter.current.scrollTop = el.scrollTop;
+  };
   const goTo = (line: number) => {
     const el = area.current;
     if (!el) return;
@@ -39,10 +47,15 @@ export function ConfigEditor({ id, label, value, onInput, issues }: Props) {
     const end = value.indexOf("\n", start);
     el.focus();
     el.setSelectionRange(start, end === -1 ? value.length : end);
-    // Put the line in view: the textarea scrolls by lines of a fixed height.
-    const lineHeight = parseFloat(getComputedStyle(el).lineHeight) || 20;
-    el.scrollTop = Math.max(0, (line - 4) * lineHeight);
+    reveal(line);
   };
+  // The worker's answer to a save comes after the operator looked away from the text: show its first mistake.
+  // Keyed on what the worker said, not on lines, so typing (which moves lines) never scrolls the text away.
+  const fromWorker = issues.filter((i) => i.source === "worker");
+  const workerKey = fromWorker.map((i) => i.path + i.message).join("\n");
+  useEffect(() => {
+    if (fromWorker[0]) reveal(fromWorker[0].line);
+  }, [workerKey]);
 
   return (
     <div class="editor">

@@ -8,7 +8,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ContributionBars } from "../components/ContributionBars";
 import { Link } from "../components/Link";
 import { ErrorNote, Loading, Notice } from "../components/Notice";
-import { ago, dateTime, points, signedPoints, who } from "../format";
+import { ago, dateTime, points, shortDateTime, signedPoints, who } from "../format";
 import { useAsync } from "../hooks/use-async";
 import { href, navigate } from "../router";
 
@@ -35,7 +35,7 @@ function EventRow({ event, earned }: { event: LeadEvent; earned: Array<{ rule: s
   const where = event.path ?? (event.url ? new URL(event.url, location.origin).pathname : "");
   return (
     <tr data-event={event.id}>
-      <td data-col="When"><time dateTime={new Date(event.ts).toISOString()}>{dateTime(event.ts)}</time></td>
+      <td data-col="When"><time dateTime={new Date(event.ts).toISOString()} title={dateTime(event.ts)}>{shortDateTime(event.ts)}</time></td>
       <td data-col="Event"><code>{event.name}</code></td>
       <td data-col="Where">{where || "–"}</td>
       <td data-col="Earned" class="reasons">{earned?.length ? earned.map((e) => `${e.rule} ${signedPoints(e.points)}`).join(", ") : <span class="muted">nothing</span>}</td>

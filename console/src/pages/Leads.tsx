@@ -159,7 +159,7 @@ export function Leads({ site }: { site: string }) {
                 <tr key={row.leadId} data-lead={row.leadId} data-label={row.label} class={changed.has(row.leadId) ? "changed" : undefined}>
                   <td data-col="Who">
                     <Link href={href({ page: "lead", site, lead: row.leadId })}>{d ? who(d) : who(row)}</Link>
-                    {changed.has(row.leadId) && <span class="muted"> was {changed.get(row.leadId)}</span>}
+                    {changed.has(row.leadId) && <span class="muted"> · {changed.get(row.leadId) === "new" ? "new in this list" : `was ${changed.get(row.leadId)}`}</span>}
                   </td>
                   <td data-col="Score" class="num">{points(d?.score ?? row.score)}</td>
                   <td data-col="Label"><Badge value={row.label} /></td>

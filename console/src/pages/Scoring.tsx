@@ -11,7 +11,7 @@ import { ErrorNote, Loading, Notice } from "../components/Notice";
 import { ConfigEditor, type LocatedIssue } from "../editor/ConfigEditor";
 import { lineOfOffset, offsetOfPath, parseJsonPath, parseWithPositions } from "../editor/json-paths";
 import { schemaChecker } from "../editor/schema-issues";
-import { dateTime, points } from "../format";
+import { dateTime, points, shortDateTime } from "../format";
 
 const HOUR = 3_600_000;
 const FOLLOW_DECAY: Array<[string, number]> = [["not at all", 0], ["1 day", 24 * HOUR], ["7 days", 7 * 24 * HOUR]];
@@ -20,7 +20,8 @@ const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** A journey to start from: a visitor who looks at pricing and directions, adds to the cart and opens the chat. */
 function sampleJourney(now = Date.now()): string {
-  const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+  const minute = Math.floor(now / 60_000) * 60_000;
+  const at = (minutesAgo: number) => new Date(minute - minutesAgo * 60_000).toISOString();
   const events: JourneyEvent[] = [
     { name: "page_view", path: "/pricing.html", timestamp: at(30) },
     { name: "page_view", path: "/directions.html", timestamp: at(25) },
@@ -135,7 +136,7 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
             <tbody>
               {result.timeline.map((step, i) => (
                 <tr key={i} data-step={i}>
-                  <td data-col="When">{dateTime(step.at)}</td>
+                  <td data-col="When">{shortDateTime(step.at)}</td>
                   <td data-col="Event">{step.name ? <code>{step.name}</code> : <span class="muted">decay</span>}</td>
                   <td data-col="Score" class="num" data-score={step.score}>{points(step.score)}</td>
                   <td data-col="Label"><Badge value={step.label} /></td>
