@@ -34,7 +34,9 @@ describe("buildAssets", () => {
     expect([...readFileSync(join(out, "demo/logo.png"))]).toEqual([0x89, 0x50, 0x4e, 0x47, 0xff]);
     expect(readFileSync(join(out, "console/index.html"), "utf8")).toContain("/console/_/app.js");
     expect(existsSync(join(out, "console/_/app.js"))).toBe(true);
+    // Preact, uPlot, the JSON Schema validator, jsonc-parser and the pages: 55 KB gzipped today.
     expect(result.console.js.gzipped).toBeGreaterThan(0);
+    expect(result.console.js.gzipped).toBeLessThanOrEqual(80 * 1024);
   });
 
   it("drops demo files that no longer exist, and builds without a demo folder", async () => {
