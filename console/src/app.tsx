@@ -125,7 +125,7 @@ export function App() {
       {route?.page === "home" ? (
         <Home demo={session.demo} lastSite={lastSite} />
       ) : (
-        <main id="main">{route ? <Page route={route} /> : <p>No such page. <Link href={href({ page: "home" })}>Start again</Link></p>}</main>
+        <main id="main" tabindex={-1}>{route ? <Page route={route} /> : <p>No such page. <Link href={href({ page: "home" })}>Start again</Link></p>}</main>
       )}
     </>
   );

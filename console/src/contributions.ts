@@ -3,14 +3,9 @@
  * (the model's scale limits, two-decimal rounding), so the bars shown always add up to the score.
  */
 
-export interface Contribution {
-  rule: string;
-  kind: "behaviour" | "fit";
-  points: number;
-  rawPoints: number;
-  count: number;
-  events: string[];
-}
+import type { Contribution } from "../../worker/scoring/types";
+
+export type { Contribution };
 
 export interface Bar {
   rule: string;

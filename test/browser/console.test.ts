@@ -3,7 +3,7 @@
 // reload (the polling driven by Playwright's clock), read why, break and fix the config, redeliver a
 // dead letter, sign out. With UPDATE_SCREENSHOTS=1 it also writes the README's screenshots.
 
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -187,6 +187,44 @@ describe("the operator console in real Chromium", () => {
     // No history route on this worker yet: the chart says so instead of drawing anything.
     await page.getByText("History not available").waitFor();
     await screenshot(page, "lead");
+  });
+
+  it("works from the keyboard: finds a lead by e-mail, exports it as JSON and erases it after confirming", async () => {
+    dumpOnFailure();
+    await nav("Leads");
+    // Before the brand link comes the skip link, which jumps past the navigation to the page itself.
+    await page.locator("a.brand").focus();
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    await page.getByLabel("Search by e-mail or id").focus();
+    await page.keyboard.type("grace@example.com");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "grace@example.com" }).waitFor();
+
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export JSON" }).focus();
+    await page.keyboard.press("Enter");
+    const file = await download;
+    const exported = JSON.parse(readFileSync((await file.path())!, "utf8"));
+    expect(exported).toMatchObject({ userId: "grace@example.com", traits: { name: "Grace Hopper" } });
+    expect(exported).toEqual((await api.getLead("demo", "grace@example.com")).body);
+
+    // Escape cancels the confirmation and keeps the lead; only the dialog's own button erases.
+    await page.getByRole("button", { name: "Erase…" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Erase grace@example.com?" });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect((await api.getLead("demo", "grace@example.com")).status).toBe(200);
+    await page.getByRole("button", { name: "Erase…" }).click();
+    await dialog.getByRole("button", { name: "Erase everything" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "Leads" }).waitFor();
+    expect((await api.getLead("demo", "grace@example.com")).status).toBe(404);
   });
 
   it("shows a config mistake at its field while typing and a worker-found one after save, and saves neither", async () => {

@@ -1,44 +1,15 @@
 /** Leads through the operator API: the index list, one lead, its history, export and erasure. */
+// Type-only imports: the API answers these shapes; nothing of the worker ends up in the bundle.
+import type { Explanation, ScoringEvent } from "../../../worker/scoring/types";
+import type { LeadIndexEntry } from "../../../worker/site/SiteObject";
 import type { LeadHistory } from "../chart/history-series";
-import type { Contribution } from "../contributions";
 import { ApiError, api, request, sitePath } from "./http";
 
 /** A row of `GET …/leads`: ordered by the score at the lead's last index update. */
-export interface LeadRow {
-  leadId: string;
-  userId: string | null;
-  score: number;
-  label: string;
-  stage: string;
-  updatedAt: number;
-}
+export type LeadRow = Omit<LeadIndexEntry, "replaces">;
 
-export interface LeadEvent {
-  id: string;
-  name: string;
-  ts: number;
-  url?: string;
-  path?: string;
-  referrer?: string;
-  props?: Record<string, unknown>;
-  traits?: Record<string, unknown>;
-}
-
-export interface Explanation {
-  score: number;
-  label: string;
-  stage: string;
-  model: string;
-  grade?: string;
-  disqualified: boolean;
-  disqualifiedBy?: string[];
-  fitScore: number;
-  behaviourScore: number;
-  contributions: Contribution[];
-  nextLabel?: { name: string; min: number; pointsNeeded: number };
-  nextStage?: { name: string; min: number; pointsNeeded: number };
-  lowerLine?: { name: string; to: string; at: number; crossesAt: number | null };
-}
+/** An event as the lead page lists it (the API answers the engine's own event records). */
+export type LeadEvent = ScoringEvent;
 
 /** `GET …/leads/{lead}`: the lead now, decay applied. */
 export interface LeadDetail {

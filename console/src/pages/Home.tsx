@@ -6,7 +6,7 @@ import { Link } from "../components/Link";
 export function Home({ demo, lastSite }: { demo: boolean; lastSite: string | null }) {
   const [site, setSite] = useState(lastSite ?? (demo ? "demo" : ""));
   return (
-    <main id="main">
+    <main id="main" tabindex={-1}>
       <h1>Choose a site</h1>
       <form
         class="card inline-form"

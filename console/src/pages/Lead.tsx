@@ -7,6 +7,7 @@ import { Badge } from "../components/Badge";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ContributionBars } from "../components/ContributionBars";
 import { Link } from "../components/Link";
+import { TableHead } from "../components/TableHead";
 import { ErrorNote, Loading, Notice } from "../components/Notice";
 import { ago, dateTime, points, shortDateTime, signedPoints, who } from "../format";
 import { useAsync } from "../hooks/use-async";
@@ -142,14 +143,7 @@ export function Lead({ site, leadRef }: { site: string; leadRef: string }) {
           <p class="muted">No events kept.</p>
         ) : (
           <table class="events">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col">Where</th>
-                <th scope="col">Earned</th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Event", "Where", "Earned"]} />
             <tbody>
               {l.recentEvents.map((ev) => (
                 <EventRow key={ev.id} event={ev} earned={earned.get(ev.id)} />

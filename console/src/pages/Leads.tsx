@@ -3,6 +3,7 @@ import { loadConfig } from "../api/config";
 import { getLead, listLeads, type LeadDetail, type LeadRow } from "../api/leads";
 import { Badge } from "../components/Badge";
 import { Link } from "../components/Link";
+import { TableHead } from "../components/TableHead";
 import { ErrorNote, Loading, Notice } from "../components/Notice";
 import { ago, points, signedPoints, who } from "../format";
 import { useAsync } from "../hooks/use-async";
@@ -138,18 +139,7 @@ export function Leads({ site }: { site: string }) {
       {list.data && shown.length === 0 && <p class="empty">{needle ? "No lead shown here matches; press Find to look the id up." : label ? `No ${label} leads yet.` : "No leads yet."}</p>}
       {shown.length > 0 && (
         <table class="leads" data-leads>
-          <thead>
-            <tr>
-              <th scope="col">Who</th>
-              <th scope="col" class="num">Score</th>
-              <th scope="col">Label</th>
-              <th scope="col">Stage</th>
-              <th scope="col">Model</th>
-              <th scope="col">Grade</th>
-              <th scope="col">Last seen</th>
-              <th scope="col">Top reasons</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Who", "Score", "Label", "Stage", "Model", "Grade", "Last seen", "Top reasons"]} numeric={["Score"]} />
           <tbody>
             {shown.map((row) => {
               const d = details.get(row.leadId);

@@ -7,6 +7,7 @@ import { simulate, type JourneyEvent, type SimulateResult } from "../api/simulat
 import { historySeries, timelineToHistory } from "../chart/history-series";
 import { ScoreChart } from "../chart/ScoreChart";
 import { Badge } from "../components/Badge";
+import { TableHead } from "../components/TableHead";
 import { ErrorNote, Loading, Notice } from "../components/Notice";
 import { ConfigEditor, type LocatedIssue } from "../editor/ConfigEditor";
 import { lineOfOffset, offsetOfPath, parseJsonPath, parseWithPositions } from "../editor/json-paths";
@@ -123,16 +124,7 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
         <div data-simulation>
           {series && <ScoreChart series={series} caption="Simulated score over the journey, with the label lines" />}
           <table class="timeline">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col" class="num">Score</th>
-                <th scope="col">Label</th>
-                <th scope="col">Stage</th>
-                <th scope="col">Webhooks</th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Event", "Score", "Label", "Stage", "Webhooks"]} numeric={["Score"]} />
             <tbody>
               {result.timeline.map((step, i) => (
                 <tr key={i} data-step={i}>

@@ -24,7 +24,7 @@ export function SignIn({ onSignedIn, problem }: { onSignedIn: (s: SessionInfo) =
     }
   };
   return (
-    <main id="main" class="signin">
+    <main id="main" tabindex={-1} class="signin">
       <h1>Sign in to Leadscore</h1>
       <form onSubmit={submit} class="card">
         <label for="token">Admin token</label>

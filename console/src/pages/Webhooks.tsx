@@ -2,6 +2,7 @@ import { useState } from "preact/hooks";
 import { enableEndpoint, listDeadLetters, listEndpoints, redeliver, sendTest, type EndpointState, type TestResult } from "../api/webhooks";
 import { Badge } from "../components/Badge";
 import { Link } from "../components/Link";
+import { TableHead } from "../components/TableHead";
 import { ErrorNote, Loading, Notice } from "../components/Notice";
 import { ago, dateTime } from "../format";
 import { useAsync } from "../hooks/use-async";
@@ -78,16 +79,7 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
       {letters.data && letters.data.length > 0 && (
         <>
           <table class="letters" data-dead-letters>
-            <thead>
-              <tr>
-                <th scope="col">Failed</th>
-                <th scope="col">Type</th>
-                <th scope="col">Lead</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last error</th>
-                <th scope="col"><span class="sr-only">Action</span></th>
-              </tr>
-            </thead>
+            <TableHead columns={["Failed", "Type", "Lead", "Attempts", "Last error", "~Action"]} numeric={["Attempts"]} />
             <tbody>
               {letters.data.map((l) => (
                 <tr key={l.messageId} data-message={l.messageId}>
