@@ -3,7 +3,7 @@ import { loadOverview } from "../api/overview";
 import { Badge } from "../components/Badge";
 import { Link } from "../components/Link";
 import { ErrorNote, Loading } from "../components/Notice";
-import { ago, dateTime, points, who } from "../format";
+import { ago, dateTime, points } from "../format";
 import { useAsync } from "../hooks/use-async";
 import { usePoll } from "../hooks/use-poll";
 import { href } from "../router";
@@ -49,7 +49,7 @@ export function Overview({ site }: { site: string }) {
           <ol class="plain-list">
             {hottest.data?.map((lead) => (
               <li key={lead.leadId}>
-                <Link href={href({ page: "lead", site, lead: lead.leadId })}>{who(lead)}</Link> <Badge value={lead.label} /> <span class="muted">{points(lead.score)} · {ago(lead.updatedAt)}</span>
+                <Link href={href({ page: "lead", site, lead: lead.leadId })}>{lead.userId ?? `anonymous ${lead.leadId.slice(0, 10)}…`}</Link> <Badge value={lead.label} /> <span class="muted">{points(lead.score)} · {ago(lead.updatedAt)}</span>
               </li>
             ))}
           </ol>
