@@ -54,6 +54,7 @@ function Page({ route }: { route: Route }) {
 export function App() {
   const [session, setSession] = useState<SessionInfo | null | "checking">("checking");
   const [problem, setProblem] = useState<string | undefined>();
+  const [notice, setNotice] = useState<string | undefined>();
   const path = usePath();
   const route = parseRoute(path);
 
@@ -80,14 +81,15 @@ export function App() {
   }, [path, session]);
 
   if (session === "checking") return <p class="loading">Checking your session…</p>;
-  if (session === null) return <SignIn onSignedIn={(s) => (setProblem(undefined), setSession(s))} problem={problem} />;
+  if (session === null) return <SignIn onSignedIn={(s) => (setProblem(undefined), setNotice(undefined), setSession(s))} problem={problem} notice={notice} />;
 
   if (resume) return null;
 
   const current = route?.page === "lead" ? "leads" : route?.page;
   const out = async () => {
     await signOut().catch(() => undefined);
-    setProblem("You are signed out.");
+    setProblem(undefined);
+    setNotice("You are signed out.");
     setSession(null);
   };
 

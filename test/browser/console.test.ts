@@ -79,14 +79,16 @@ describe("the operator console in real Chromium", () => {
   let context: BrowserContext;
   let page: Page;
   let dir: string;
-  /** While true the receiver answers 503, so deliveries fail and end as dead letters. */
-  let failing = false;
+  /** What the receiver answers while set (503: deliveries fail and end as dead letters; 410: gone). */
+  let answer: number | undefined;
   let hotVisitor = "";
+  /** Script errors and console errors of the console's page (a CSP refusal would show here). */
+  const pageErrors: string[] = [];
   const api = operatorApi(() => worker.url);
   const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
   beforeAll(async () => {
-    receiver = await startReceiver({ secret: DEMO_WEBHOOK_SECRET, respond: () => (failing ? 503 : undefined) });
+    receiver = await startReceiver({ secret: DEMO_WEBHOOK_SECRET, respond: () => answer });
     dir = tempDir("console");
     worker = await startWorker({
       persistTo: dir,
@@ -103,6 +105,9 @@ describe("the operator console in real Chromium", () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: DESKTOP });
     page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    // Failed requests the console handles (401, 404 history, 422) are logged by Chromium too; they are not errors here.
+    page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && pageErrors.push(m.text()));
     // Fake timers from the first page on: the leads page polls on them, and the test moves them on.
     await page.clock.install();
   });
@@ -115,10 +120,7 @@ describe("the operator console in real Chromium", () => {
   });
 
   function dumpOnFailure() {
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    onTestFailed(() => console.error(`--- worker log ---\n${tailLogs(worker)}\n--- page errors ---\n${errors.join("\n")}`));
+    onTestFailed(() => console.error(`--- worker log ---\n${tailLogs(worker)}\n--- page errors ---\n${pageErrors.join("\n")}`));
   }
 
   async function nav(name: string) {
@@ -293,6 +295,15 @@ describe("the operator console in real Chromium", () => {
     expect(tail[0] - tail[1]).toBeGreaterThan(tail[3] - tail[4]);
     await screenshot(page, "scoring");
 
+    // A real lead's recent events as the journey: the hot visitor's, from its first page view on /pricing.html.
+    await page.getByLabel("A real lead's recent events (e-mail or id)").fill(hotVisitor);
+    await page.getByRole("button", { name: "Load events" }).click();
+    const journey = page.getByLabel(/^Journey/);
+    await eventually(async () => (await journey.inputValue()).includes("cart_add"), { what: "the hot visitor's events in the journey" });
+    expect(JSON.parse(await journey.inputValue())[0]).toMatchObject({ name: "page_view", path: "/pricing.html" });
+    await page.getByRole("button", { name: "Run" }).click();
+    await eventually(async () => Number(await first.getAttribute("data-score")) === 35 && (await page.locator("[data-simulation] [data-step]").count()) > 4, { what: "the hot visitor's journey re-scored" });
+
     await page.getByRole("button", { name: "Save and publish" }).click();
     await page.getByText("Published as version 1.").waitFor();
 
@@ -308,9 +319,9 @@ describe("the operator console in real Chromium", () => {
     await shopContext.close();
   });
 
-  it("redelivers a dead letter from the webhooks page, and sends a test message", async () => {
+  it("redelivers a dead letter from the webhooks page, sends a test message, and re-enables an endpoint gone with 410", async () => {
     dumpOnFailure();
-    failing = true;
+    answer = 503;
     // A visitor who turns warm (pricing is 35 now, warm starts at 30): its webhook fails until it is a dead letter.
     const shopContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
     const visitor = await shopContext.newPage();
@@ -322,7 +333,7 @@ describe("the operator console in real Chromium", () => {
       const body = (await res.json()) as { deadLetters: any[] };
       return body.deadLetters.find((l: any) => l.payload.data.lead.anonymousIds.includes(anon));
     }, { what: "a dead letter for the warm visitor" });
-    failing = false;
+    answer = undefined;
 
     await nav("Webhooks");
     const endpoint = page.locator('[data-endpoint="inspector"]');
@@ -340,6 +351,22 @@ describe("the operator console in real Chromium", () => {
     await endpoint.getByText(/Test message msg_\w+ delivered/).waitFor();
     const test = await receiver.waitFor((h) => h.type === "lead.test");
     expect(test.verified).toBe(true);
+
+    // The endpoint answers 410 Gone: the worker disables it; the console shows it and enables it again.
+    answer = 410;
+    const goneContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    await (await goneContext.newPage()).goto(`${worker.url}/pricing.html`);
+    await goneContext.close();
+    await eventually(async () => {
+      const body = (await (await fetch(`${worker.url}/v1/sites/demo/webhooks`, { headers: bearer })).json()) as { endpoints: Array<{ state: string }> };
+      return body.endpoints[0]?.state === "disabled";
+    }, { what: "the endpoint disabled by its 410" });
+    answer = undefined;
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await page.locator('[data-endpoint="inspector"][data-state="disabled"]').waitFor();
+    await endpoint.getByRole("button", { name: "Re-enable" }).click();
+    await page.locator('[data-endpoint="inspector"][data-state="active"]').waitFor();
+    await endpoint.getByText(/Enabled again/).waitFor();
   });
 
   it("shows the overview with leads per label", async () => {
@@ -367,5 +394,7 @@ describe("the operator console in real Chromium", () => {
     expect(after.status).toBe(401);
     expect((await fetch(`${worker.url}/v1/session`, { headers: withCookie })).status).toBe(401);
     await screenshot(page, "sign-in");
+    // Nothing the console did on any page raised a script error or broke its Content-Security-Policy.
+    expect(pageErrors).toEqual([]);
   });
 });

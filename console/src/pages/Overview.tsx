@@ -7,15 +7,15 @@ import { ago, dateTime, points } from "../format";
 import { useAsync } from "../hooks/use-async";
 import { usePoll } from "../hooks/use-poll";
 import { href } from "../router";
-import { POLL_MS } from "./Leads";
-
 const HOTTEST = 5;
+/** Counts per label are a heavier read than the leads list (a count per label): twice a minute is plenty. */
+const OVERVIEW_POLL_MS = 30_000;
 
 /** The site at a glance: leads per label now (from the index), the hottest leads, webhook health, config version. */
 export function Overview({ site }: { site: string }) {
   const overview = useAsync(() => loadOverview(site), [site]);
   const hottest = useAsync(() => listLeads(site, { limit: HOTTEST }), [site]);
-  usePoll(() => Promise.all([overview.reload(), hottest.reload()]), POLL_MS);
+  usePoll(() => Promise.all([overview.reload(), hottest.reload()]), OVERVIEW_POLL_MS);
   if (overview.error) return <ErrorNote error={overview.error} title="Could not load the overview" />;
   const data = overview.data;
   if (!data) return <Loading what="the overview" />;

@@ -6,7 +6,7 @@ import { signIn, type SessionInfo } from "../api/session";
  * The admin token, typed once: the worker answers with an HttpOnly cookie and the token is
  * forgotten. A password field so the browser neither shows nor autocompletes it into other forms.
  */
-export function SignIn({ onSignedIn, problem }: { onSignedIn: (s: SessionInfo) => void; problem?: string }) {
+export function SignIn({ onSignedIn, problem, notice }: { onSignedIn: (s: SessionInfo) => void; problem?: string; notice?: string }) {
   const [token, setToken] = useState("");
   const [error, setError] = useState<string | undefined>(problem);
   const [busy, setBusy] = useState(false);
@@ -32,6 +32,7 @@ export function SignIn({ onSignedIn, problem }: { onSignedIn: (s: SessionInfo) =
         <p id="token-help" class="muted">
           The worker's <code>ADMIN_TOKEN</code>: in <code>.dev.vars</code> locally (<code>npm start</code> prints a link that signs you in), a Worker secret in production. It is sent once; the browser keeps only a session cookie it cannot read.
         </p>
+        {notice && !error && <p class="notice notice-ok" role="status">{notice}</p>}
         {error && <p class="notice notice-error" role="alert">{error}</p>}
         <button type="submit" class="button primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
