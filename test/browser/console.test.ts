@@ -33,10 +33,22 @@ const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../../docs/sc
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env.UPDATE_SCREENSHOTS !== "1") return;
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/** Nothing sticks out sideways: the page reads at this width without scrolling horizontally. */
+async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const { scrollWidth, width } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth }));
+  expect(scrollWidth, `${what} at ${width} px`).toBeLessThanOrEqual(width);
+}
+
+/** Checks the page's layout at 1280 px and at phone width, and writes its screenshots when asked to. */
+async function screenshot(page: Page, name: string, { phone = false }: { phone?: boolean } = {}): Promise<void> {
+  const write = process.env.UPDATE_SCREENSHOTS === "1";
+  if (write) mkdirSync(SCREENSHOTS, { recursive: true });
+  await expectNoSidewaysScroll(page, name);
+  if (write) await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await expectNoSidewaysScroll(page, name);
+  if (write && phone) await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
 }
 
 /**
@@ -162,10 +174,7 @@ describe("the operator console in real Chromium", () => {
     expect(await row.locator('[data-badge="label"]').textContent()).toBe("hot");
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     await row.locator('[data-col="Top reasons"]', { hasText: "+" }).waitFor();
-    await screenshot(page, "leads");
-    await page.setViewportSize(PHONE);
-    await screenshot(page, "leads-phone");
-    await page.setViewportSize(DESKTOP);
+    await screenshot(page, "leads", { phone: true });
   });
 
   it("explains the lead: the rule bars add up to its score, with its events, ids and promo code", async () => {

@@ -123,6 +123,7 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
       {result && (
         <div data-simulation>
           {series && <ScoreChart series={series} caption="Simulated score over the journey, with the label lines" />}
+          <div class="scroll-x">
           <table class="timeline">
             <TableHead columns={["When", "Event", "Score", "Label", "Stage", "Webhooks"]} numeric={["Score"]} />
             <tbody>
@@ -138,6 +139,7 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
               ))}
             </tbody>
           </table>
+          </div>
         </div>
       )}
     </section>

@@ -78,6 +78,7 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
       {letters.data && letters.data.length === 0 && <p class="muted">None: every message reached this endpoint or is still being retried.</p>}
       {letters.data && letters.data.length > 0 && (
         <>
+          <div class="scroll-x">
           <table class="letters" data-dead-letters>
             <TableHead columns={["Failed", "Type", "Lead", "Attempts", "Last error", "~Action"]} numeric={["Attempts"]} />
             <tbody>
@@ -97,6 +98,7 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
               ))}
             </tbody>
           </table>
+          </div>
           <button type="button" class="button" disabled={!!busy} onClick={() => act("all", async () => `Redelivering ${await redeliver(site, endpoint.id)} message(s).`)}>
             Redeliver all {letters.data.length}
           </button>
