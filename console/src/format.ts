@@ -14,6 +14,17 @@ export const signedPoints = (n: number) => SIGNED.format(n);
 /** @example dateTime(Date.now()) // "1 Dec 2026, 09:41" */
 export const dateTime = (t: number | string) => DATE_TIME.format(new Date(t));
 
+const TIME = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+
+/**
+ * The time of day, with the date only when it is not `sameDayAs`'s day.
+ *
+ * @example timeOnDay(t, t) // "9:41 AM"
+ */
+export function timeOnDay(t: number, sameDayAs: number): string {
+  return new Date(t).toDateString() === new Date(sameDayAs).toDateString() ? TIME.format(t) : SHORT.format(t);
+}
+
 /** @example shortDateTime(Date.now()) // "Dec 1, 9:41 AM" */
 export const shortDateTime = (t: number | string) => SHORT.format(new Date(t));
 

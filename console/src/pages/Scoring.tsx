@@ -12,7 +12,7 @@ import { ErrorNote, Loading, Notice } from "../components/Notice";
 import { ConfigEditor, type LocatedIssue } from "../editor/ConfigEditor";
 import { lineOfOffset, offsetOfPath, parseJsonPath, parseWithPositions } from "../editor/json-paths";
 import { schemaChecker } from "../editor/schema-issues";
-import { dateTime, points, shortDateTime } from "../format";
+import { dateTime, points, timeOnDay } from "../format";
 
 const HOUR = 3_600_000;
 const FOLLOW_DECAY: Array<[string, number]> = [["not at all", 0], ["1 day", 24 * HOUR], ["7 days", 7 * 24 * HOUR]];
@@ -129,12 +129,12 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
             <tbody>
               {result.timeline.map((step, i) => (
                 <tr key={i} data-step={i}>
-                  <td data-col="When">{shortDateTime(step.at)}</td>
+                  <td data-col="When">{timeOnDay(step.at, result.timeline[0]!.at)}</td>
                   <td data-col="Event">{step.name ? <code>{step.name}</code> : <span class="muted">decay</span>}</td>
                   <td data-col="Score" class="num" data-score={step.score}>{points(step.score)}</td>
                   <td data-col="Label"><Badge value={step.label} /></td>
                   <td data-col="Stage"><Badge value={step.stage} kind="stage" /></td>
-                  <td data-col="Webhooks">{step.changes.map((c) => `${c.type.replace("lead.", "")} ${c.from} → ${c.to}`).join(", ") || "–"}</td>
+                  <td data-col="Webhooks">{step.changes.map((c) => `${c.type.replace("lead.", "").replace("_changed", "")} ${c.from} → ${c.to}`).join(", ") || "–"}</td>
                 </tr>
               ))}
             </tbody>
