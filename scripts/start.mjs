@@ -70,6 +70,17 @@ export function webhookAllowHosts(inspectorHost, ...lists) {
   return [...new Set(hosts)].join(",");
 }
 
+/**
+ * The console link that signs the local operator in: the token rides in the fragment, which the
+ * browser never sends to a server or a referrer; the console posts it once to /v1/session and
+ * removes it from the address bar.
+ *
+ * @example consoleSignInUrl("http://127.0.0.1:8787", "t0k") // "http://127.0.0.1:8787/console/#token=t0k"
+ */
+export function consoleSignInUrl(workerUrl, adminToken) {
+  return `${workerUrl}/console/#token=${encodeURIComponent(adminToken)}`;
+}
+
 function portFromEnv(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -117,6 +128,8 @@ async function main() {
   const w = worker.url;
   console.log(`
 Leadscore is running locally
+  Console            ${consoleSignInUrl(w, secrets.ADMIN_TOKEN)}
+                     (signs you in with one click; the token stays in the link's #fragment, never sent in a URL)
   Demo shop          ${w}/
   Webhook inspector  ${inspector.url}/
   Webhook hosts      ${allowHosts}   (add yours with WEBHOOK_ALLOW_HOSTS in .dev.vars or the shell)

@@ -1,10 +1,15 @@
 import type { LeadObject } from "./lead/LeadObject";
+import type { SessionObject } from "./session/SessionObject";
 import type { SiteObject } from "./site/SiteObject";
 
 /** Bindings and vars the worker reads; secrets named by site configs are looked up by name at run time. */
 export interface Env {
   LEADS: DurableObjectNamespace<LeadObject>;
   SITES: DurableObjectNamespace<SiteObject>;
+  /** The console's sessions (one object for the worker). */
+  SESSIONS: DurableObjectNamespace<SessionObject>;
+  /** Workers Static Assets: the snippet, the console and the demo shop (see worker/routes/assets.ts). */
+  ASSETS: Fetcher;
   /** Bearer token of the operator API. Unset means the operator API answers 401 to everyone. */
   ADMIN_TOKEN?: string;
   /** "1" serves the demo shop and seeds the demo site's config (local development). */

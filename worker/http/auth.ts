@@ -1,6 +1,10 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Env } from "../env";
 import { ApiError } from "./errors";
+import { hasSessionCookie, isSameOrigin, readSession } from "./session";
+
+/** Methods that change something: a cookie alone is not enough for them, the page must be ours. */
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * Compares two secrets in constant time. Both sides are hashed first so neither the length nor
@@ -19,13 +23,47 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
   return diff === 0;
 }
 
-/** Bearer admin token for the operator API; an unset ADMIN_TOKEN locks the API rather than opening it. */
-export const requireAdmin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-  const expected = c.env.ADMIN_TOKEN;
-  if (!token || !expected || !(await secretsEqual(token, expected))) {
-    throw new ApiError(401, "unauthorized", "Send the admin token as 'Authorization: Bearer <token>'", [], { "WWW-Authenticate": 'Bearer realm="leadscore"' });
+/** The bearer token of `Authorization: Bearer …`, if the header has that form. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1]?.trim();
+}
+
+/** Whether `token` is the admin token; an unset ADMIN_TOKEN matches nothing. */
+export async function isAdminToken(env: Env, token: string | undefined): Promise<boolean> {
+  const expected = env.ADMIN_TOKEN;
+  return !!token && !!expected && (await secretsEqual(token, expected));
+}
+
+function unauthorized(): ApiError {
+  return new ApiError(401, "unauthorized", "Send the admin token as 'Authorization: Bearer <token>', or sign in to the console", [], { "WWW-Authenticate": 'Bearer realm="leadscore"' });
+}
+
+/** How the request proved it is the operator: the `bearer` token, or a console `session` cookie. */
+export type AdminVia = "bearer" | "session";
+
+/**
+ * Who the request is: the bearer token (scripts, curl) or a console session cookie. A cookie travels
+ * with every request the browser makes, so writes that ride on one must come from a page of this
+ * very origin (CSRF); a bearer token is never sent on its own and needs no such check.
+ */
+export async function authenticateAdmin(c: Context<{ Bindings: Env }>): Promise<AdminVia> {
+  const header = c.req.header("authorization");
+  if (header !== undefined) {
+    if (await isAdminToken(c.env, bearerToken(header))) return "bearer";
+    throw unauthorized();
   }
+  if (!hasSessionCookie(c) || !(await readSession(c, Date.now()))) throw unauthorized();
+  if (WRITE_METHODS.has(c.req.method) && !isSameOrigin(c.req.url, c.req.header("origin"))) {
+    throw new ApiError(403, "cross_origin", "A write with the console's cookie must come from the console's own origin");
+  }
+  return "session";
+}
+
+/** Requests already let through: route files that each guard their paths must not ask the session store twice. */
+const ADMITTED = new WeakMap<Request, AdminVia>();
+
+/** Operator API guard: the bearer admin token or a console session (see authenticateAdmin). */
+export const requireAdmin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+  if (!ADMITTED.has(c.req.raw)) ADMITTED.set(c.req.raw, await authenticateAdmin(c));
   await next();
 };

@@ -1,16 +1,66 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { Env } from "../env";
 import { ApiError } from "../http/errors";
-import { DEMO_FILES, SNIPPET_JS } from "../generated/assets";
 
+/**
+ * Everything Workers Static Assets holds (see scripts/build-assets.mjs), served through the worker:
+ * `run_worker_first` sends every request here first, so the snippet keeps its CORS and cache
+ * headers, the console gets its security headers and a page for each of its paths, and the demo
+ * shop exists only with DEMO=1.
+ */
 export const assets = new Hono<{ Bindings: Env }>();
 
-assets.get("/leadscore.js", (c) => {
-  c.header("Content-Type", "application/javascript; charset=utf-8");
-  // Short browser cache, longer at the edge: a new snippet reaches every site within minutes.
-  c.header("Cache-Control", "public, max-age=300, s-maxage=3600");
-  c.header("Access-Control-Allow-Origin", "*");
-  return c.body(SNIPPET_JS);
+type C = Context<{ Bindings: Env }>;
+
+/** Short browser cache, longer at the edge: a new snippet reaches every site within minutes. */
+const SNIPPET_HEADERS = {
+  "Content-Type": "application/javascript; charset=utf-8",
+  "Cache-Control": "public, max-age=300, s-maxage=3600",
+  "Access-Control-Allow-Origin": "*",
+};
+
+/**
+ * The console talks to its own origin only and runs only its own bundle; it may not be framed
+ * (clickjacking of the erase button) and sends no referrer.
+ */
+const CONSOLE_HEADERS = {
+  "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "X-Frame-Options": "DENY",
+};
+
+/** The console's page is tiny and names unhashed files: always revalidate, never serve a stale one. */
+const CONSOLE_PAGE_CACHE = "no-cache";
+
+/** Asks the assets binding for `path`; conditional requests pass through so a browser gets its 304. */
+async function asset(c: C, path: string): Promise<Response> {
+  const headers = new Headers();
+  const etag = c.req.header("if-none-match");
+  if (etag) headers.set("if-none-match", etag);
+  return c.env.ASSETS.fetch(new Request(new URL(path, c.req.url), { headers }));
+}
+
+/** The asset's answer with `extra` headers set (asset responses are immutable: copy first). */
+function withHeaders(res: Response, extra: Record<string, string>): Response {
+  const out = new Response(res.body, res);
+  for (const [name, value] of Object.entries(extra)) out.headers.set(name, value);
+  return out;
+}
+
+assets.get("/leadscore.js", async (c) => withHeaders(await asset(c, "/leadscore.js"), SNIPPET_HEADERS));
+
+assets.get("/console", (c) => c.redirect("/console/", 301));
+
+/** Bundles under /console/_/; every other /console/ path is a page of the console (it routes in the browser). */
+assets.get("/console/*", async (c) => {
+  const path = new URL(c.req.url).pathname;
+  if (path.startsWith("/console/_/")) {
+    const res = await asset(c, path);
+    if (res.status === 404) throw new ApiError(404, "not_found", `No console file ${path}`);
+    return withHeaders(res, { ...CONSOLE_HEADERS, "Cache-Control": CONSOLE_PAGE_CACHE });
+  }
+  return withHeaders(await asset(c, "/console/index.html"), { ...CONSOLE_HEADERS, "Cache-Control": "no-store" });
 });
 
 /**
@@ -29,9 +79,12 @@ assets.get("*", async (c, next) => {
   if (c.env.DEMO !== "1") return next();
   const path = new URL(c.req.url).pathname;
   const candidates = path.startsWith("/app/") ? ["/app.html"] : [path, `${path.replace(/\/$/, "")}/index.html`, `${path}.html`];
-  const file = candidates.map((p) => DEMO_FILES[p]).find(Boolean);
-  if (!file) return next();
-  c.header("Content-Type", file.type);
-  c.header("Cache-Control", "no-store");
-  return c.body(file.base64 ? Uint8Array.from(atob(file.body), (ch) => ch.charCodeAt(0)) : file.body);
+  for (const candidate of candidates) {
+    // `html_handling: "none"`: each candidate is an exact file, never a redirect to a tidier path.
+    if (candidate.includes("//")) continue;
+    const res = await asset(c, `/demo${candidate}`);
+    if (res.status === 404) continue;
+    return withHeaders(res, { "Cache-Control": "no-store" });
+  }
+  return next();
 });

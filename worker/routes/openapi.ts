@@ -31,7 +31,9 @@ import {
   versionListQuerySchema,
   versionParamSchema,
 } from "./admin-schema";
+import { endpointListResponseSchema, overviewResponseSchema, testMessageResponseSchema } from "./admin-console-schema";
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
+import { sessionResponseSchema, signInRequestSchema } from "./console-session-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
 type Method = "get" | "put" | "patch" | "post" | "delete";
@@ -68,6 +70,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   RollbackRequest: rollbackRequestSchema,
   RedeliverRequest: redeliverRequestSchema,
   EnableEndpointRequest: enableEndpointRequestSchema,
+  SignInRequest: signInRequestSchema,
 };
 
 const errorSchema = z
@@ -97,6 +100,11 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   EnableEndpointResponse: enableEndpointResponseSchema,
   RedeliverResponse: redeliverResponseSchema,
   Health: z.object({ ok: z.literal(true) }),
+  EndpointList: endpointListResponseSchema,
+  TestMessageResponse: testMessageResponseSchema,
+  Overview: overviewResponseSchema,
+  Session: sessionResponseSchema,
+  SignedOut: z.object({ signedOut: z.literal(true) }),
 };
 
 const JSON_TYPES = ["application/json"] as const;
@@ -149,6 +157,12 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters", operationId: "listDeadLetters", tag: "webhooks", security: "admin", summary: "Webhook messages that exhausted their retries", responses: ok("DeadLetterList"), errors: [400, 401] },
   { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver", operationId: "redeliverDeadLetters", tag: "webhooks", security: "admin", summary: 'Redeliver dead letters: { "all": true } or { "messageIds": [...] }', body: { schema: "RedeliverRequest", types: JSON_TYPES }, responses: ok("RedeliverResponse"), errors: [400, 401, 413, 415] },
   { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/enable", operationId: "enableEndpoint", tag: "webhooks", security: "admin", summary: "Re-enable an endpoint disabled by a 410; lists (and with redeliverMissed redelivers) what it missed", body: { schema: "EnableEndpointRequest", types: JSON_TYPES, optional: true }, responses: ok("EnableEndpointResponse"), errors: [...ADMIN_ERRORS, 413, 415] },
+  { method: "get", path: "/v1/sites/{site}/webhooks", operationId: "listEndpoints", tag: "webhooks", security: "admin", summary: "Each endpoint of the config: active or disabled (410), dead letters, last failure", responses: ok("EndpointList"), errors: ADMIN_ERRORS },
+  { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/test", operationId: "sendTestMessage", tag: "webhooks", security: "admin", summary: "Send a signed lead.test message to the endpoint now, and answer its reply", responses: ok("TestMessageResponse"), errors: ADMIN_ERRORS },
+  { method: "get", path: "/v1/sites/{site}/overview", operationId: "overview", tag: "leads", security: "admin", summary: "Leads per label now (from the index), endpoint health, config version", responses: ok("Overview"), errors: ADMIN_ERRORS },
+  { method: "post", path: "/v1/session", operationId: "signIn", tag: "console", summary: "Console sign-in: the admin token in, an HttpOnly session cookie out (from the worker's own Origin only)", body: { schema: "SignInRequest", types: JSON_TYPES }, responses: ok("Session"), errors: [400, 401, 403, 413, 415] },
+  { method: "get", path: "/v1/session", operationId: "getSession", tag: "console", security: "admin", summary: "Whether this browser is signed in, and until when", responses: ok("Session"), errors: [401] },
+  { method: "delete", path: "/v1/session", operationId: "signOut", tag: "console", security: "admin", summary: "Sign out: the session cookie stops working everywhere at once", responses: ok("SignedOut"), errors: [401, 403] },
 ];
 
 /** Path parameters by name: the schemas the routes parse them with. */
@@ -262,7 +276,7 @@ function operationObject(op: Operation): JsonObject {
     operationId: op.operationId,
     summary: op.summary,
     tags: [op.tag],
-    ...(op.security ? { security: [{ [op.security === "admin" ? "adminToken" : "writeKey"]: [] }] } : {}),
+    ...(op.security ? { security: op.security === "admin" ? [{ adminToken: [] }, { sessionCookie: [] }] : [{ writeKey: [] }] } : {}),
     parameters: [...params, ...query, ...ifMatch],
     ...(op.body ? { requestBody: { required: !op.body.optional, content: Object.fromEntries(op.body.types.map((t) => [t, { schema: REF(op.body!.schema) }])) } } : {}),
     responses,
@@ -286,6 +300,7 @@ export function buildOpenApi(): JsonObject {
     components: {
       securitySchemes: {
         adminToken: { type: "http", scheme: "bearer", description: "The ADMIN_TOKEN secret" },
+        sessionCookie: { type: "apiKey", in: "cookie", name: "__Host-leadscore_session", description: "The console's session cookie (leadscore_session on a loopback http origin); writes also need the worker's own Origin" },
         writeKey: { type: "http", scheme: "basic", description: 'The site\'s secret write key ("<site>.<secret>") as user name, empty password; or `writeKey` in the body' },
       },
       schemas: allComponents(),

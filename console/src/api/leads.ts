@@ -1,0 +1,75 @@
+/** Leads through the operator API: the index list, one lead, its history, export and erasure. */
+// Type-only imports: the API answers these shapes; nothing of the worker ends up in the bundle.
+import type { Explanation, ScoringEvent } from "../../../worker/scoring/types";
+import type { LeadIndexEntry } from "../../../worker/site/SiteObject";
+import type { LeadHistory } from "../chart/history-series";
+import { ApiError, api, request, sitePath } from "./http";
+
+/** A row of `GET …/leads`: ordered by the score at the lead's last index update. */
+export type LeadRow = Omit<LeadIndexEntry, "replaces">;
+
+/** An event as the lead page lists it (the API answers the engine's own event records). */
+export type LeadEvent = ScoringEvent;
+
+/** `GET …/leads/{lead}`: the lead now, decay applied. */
+export interface LeadDetail {
+  id: string;
+  userId: string | null;
+  score: number;
+  label: string;
+  stage: string;
+  anonymousIds: string[];
+  site: string;
+  model: string;
+  grade?: string;
+  disqualified: boolean;
+  traits: Record<string, unknown>;
+  explanation: Explanation;
+  promo: string | null;
+  recentEvents: LeadEvent[];
+}
+
+/**
+ * The site's leads, highest score first, optionally of one label.
+ *
+ * @example const rows = await listLeads("demo", { label: "hot", limit: 25 })
+ */
+export async function listLeads(site: string, query: { label?: string; limit: number }): Promise<LeadRow[]> {
+  const params = new URLSearchParams({ limit: String(query.limit) });
+  if (query.label) params.set("label", query.label);
+  return (await api<{ leads: LeadRow[] }>(sitePath(site, `/leads?${params}`))).leads;
+}
+
+/** One lead by lead id, e-mail or anonymous id; null when there is no such lead. */
+export async function getLead(site: string, ref: string): Promise<LeadDetail | null> {
+  try {
+    return await api<LeadDetail>(sitePath(site, `/leads/${encodeURIComponent(ref)}`));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** The lead exactly as the API answers it, as text, for the export download. */
+export async function exportLead(site: string, ref: string): Promise<string> {
+  const body = await (await request(sitePath(site, `/leads/${encodeURIComponent(ref)}`))).json();
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** Erases everything kept about the person, merged ids included; answers the lead ids erased. */
+export async function eraseLead(site: string, ref: string): Promise<string[]> {
+  return (await api<{ erased: string[] }>(sitePath(site, `/leads/${encodeURIComponent(ref)}`), { method: "DELETE" })).erased;
+}
+
+/**
+ * The lead's score history, or null when the worker has no history route (404): the chart then
+ * says so rather than drawing anything made up.
+ */
+export async function getHistory(site: string, leadId: string): Promise<LeadHistory | null> {
+  try {
+    return await api<LeadHistory>(sitePath(site, `/leads/${encodeURIComponent(leadId)}/history`));
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}

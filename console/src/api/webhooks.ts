@@ -1,0 +1,74 @@
+/** Webhook endpoints through the operator API: state, dead letters, redelivery, test messages, re-enabling. */
+import { ApiError, api, sitePath } from "./http";
+import { loadConfig, saveConfig } from "./config";
+
+export interface EndpointState {
+  id: string;
+  url: string;
+  types: string[];
+  state: "active" | "disabled";
+  deadLetters: { count: number; atLeast: boolean };
+  lastFailure: { at: string; error: string; type: string; messageId: string } | null;
+}
+
+export interface DeadLetter {
+  messageId: string;
+  endpointId: string;
+  leadId: string;
+  type: string;
+  attempts: number;
+  lastError: string;
+  failedAt: number;
+  payload: { type: string; timestamp: string; data?: { lead?: { id: string; userId?: string; anonymousIds?: string[] } } };
+}
+
+export interface TestResult {
+  messageId: string;
+  outcome: "delivered" | "retry" | "gone" | "rejected";
+  delivered: boolean;
+  status?: number;
+  error?: string;
+  durationMs: number;
+}
+
+const endpointPath = (site: string, endpoint: string, rest = "") => sitePath(site, `/webhooks/${encodeURIComponent(endpoint)}${rest}`);
+
+export async function listEndpoints(site: string): Promise<EndpointState[]> {
+  return (await api<{ endpoints: EndpointState[] }>(sitePath(site, "/webhooks"))).endpoints;
+}
+
+export async function listDeadLetters(site: string, endpoint: string): Promise<DeadLetter[]> {
+  return (await api<{ deadLetters: DeadLetter[] }>(endpointPath(site, endpoint, "/dead-letters"))).deadLetters;
+}
+
+/**
+ * Puts dead letters back in their leads' outboxes (all of the endpoint's, or the given ones).
+ *
+ * @example await redeliver("demo", "inspector", ["msg_01J…"]) // 1
+ */
+export async function redeliver(site: string, endpoint: string, messageIds?: string[]): Promise<number> {
+  const body = messageIds ? { messageIds } : {};
+  return (await api<{ redelivering: number }>(endpointPath(site, endpoint, "/dead-letters/redeliver"), { method: "POST", body })).redelivering;
+}
+
+/** Sends a signed `lead.test` message to the endpoint now and answers how it went. */
+export function sendTest(site: string, endpoint: string): Promise<TestResult> {
+  return api<TestResult>(endpointPath(site, endpoint, "/test"), { method: "POST" });
+}
+
+/**
+ * Re-enables an endpoint that answered 410 Gone: through `POST …/webhooks/{endpoint}/enable` where
+ * the worker has it, else by publishing the config in force again, which is what re-enables
+ * endpoints on a worker without that route (every disabled endpoint of the site, then).
+ */
+export async function enableEndpoint(site: string, endpoint: string): Promise<"enabled" | "republished"> {
+  try {
+    await api(endpointPath(site, endpoint, "/enable"), { method: "POST" });
+    return "enabled";
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404 && error.code === "not_found")) throw error;
+  }
+  const current = await loadConfig(site);
+  await saveConfig(site, current.config, current.etag);
+  return "republished";
+}

@@ -1,0 +1,97 @@
+/**
+ * JSON Schema validation in the browser, reported the way the worker reports a 422: one issue per
+ * mistake with its JSON path. A validator lists every branch of a union that failed; like the
+ * worker, this keeps only the branch that came closest, so a wrong `points` reads as one issue on
+ * `points` rather than a dozen about a fit rule the operator never meant to write.
+ */
+import { type OutputUnit, type Schema, Validator } from "@cfworker/json-schema";
+import { pointerToJsonPath } from "./json-paths";
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** Keywords that only say "something below failed": the leaves below say what. */
+const CONTAINERS = new Set(["properties", "items", "prefixItems", "$ref", "anyOf", "oneOf", "allOf", "dependentSchemas", "if", "then", "else", "not"]);
+const UNION = /^(.*?\/(?:anyOf|oneOf))\/(\d+)(?=\/|$)/;
+
+interface Leaf {
+  at: string;
+  via: string;
+  /** How much of `via` the unions already resolved have consumed. */
+  from: number;
+  message: string;
+}
+
+/**
+ * A validator for a JSON Schema (draft 2020-12, as the worker's `/config.schema.json` is).
+ *
+ * @example const check = schemaChecker(await (await fetch("/config.schema.json")).json()); check(config) // []
+ */
+export function schemaChecker(schema: Schema): (value: unknown) => Issue[] {
+  const validator = new Validator(schema, "2020-12", false);
+  return (value) => {
+    const result = validator.validate(value);
+    return result.valid ? [] : leafIssues(result.errors);
+  };
+}
+
+/** The mistakes themselves, unions resolved to their closest branch. */
+export function leafIssues(errors: readonly OutputUnit[]): Issue[] {
+  const leaves: Leaf[] = [];
+  // Where each union was tried: one schema location serves many instances (every rule of a list).
+  const unions = new Map<string, string[]>();
+  for (let i = 0; i < errors.length; i++) {
+    const e = errors[i]!;
+    if (e.keyword === "anyOf" || e.keyword === "oneOf") unions.set(e.keywordLocation, [...(unions.get(e.keywordLocation) ?? []), e.instanceLocation]);
+    if (e.keyword === "additionalProperties") {
+      // The validator reports an unknown property twice: here with the schema location, then as a
+      // `false` schema at the property itself. Keep one, with both halves.
+      const next = errors[i + 1];
+      if (next?.keyword === "false") {
+        const name = decodeURIComponent(next.instanceLocation.split("/").pop() ?? "");
+        leaves.push({ at: next.instanceLocation, via: e.keywordLocation, from: 0, message: `"${name}" is not a known property here` });
+        i++;
+      }
+      continue;
+    }
+    if (CONTAINERS.has(e.keyword)) continue;
+    leaves.push({ at: e.instanceLocation, via: e.keywordLocation, from: 0, message: tidy(e.error) });
+  }
+  const seen = new Set<string>();
+  return closestBranches(leaves, unions)
+    .map((l) => ({ path: pointerToJsonPath(l.at), message: l.message }))
+    .filter((issue) => {
+      const key = `${issue.path}\u0000${issue.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
+}
+
+function closestBranches(leaves: Leaf[], unions: Map<string, string[]>): Leaf[] {
+  const plain: Leaf[] = [];
+  const groups = new Map<string, Map<string, Leaf[]>>();
+  for (const leaf of leaves) {
+    const m = UNION.exec(leaf.via.slice(leaf.from));
+    if (!m) {
+      plain.push(leaf);
+      continue;
+    }
+    const unionAt = leaf.via.slice(0, leaf.from) + m[1];
+    // The instance the union was tried on: the deepest one of its tries that contains this leaf.
+    const instance = (unions.get(unionAt) ?? [""]).filter((i) => leaf.at === i || leaf.at.startsWith(`${i}/`)).sort((a, b) => b.length - a.length)[0] ?? "";
+    const key = `${unionAt}|${instance}`;
+    const branches = groups.get(key) ?? new Map<string, Leaf[]>();
+    branches.set(m[2]!, [...(branches.get(m[2]!) ?? []), { ...leaf, from: leaf.from + m[0].length }]);
+    groups.set(key, branches);
+  }
+  const chosen = [...groups.values()].flatMap((branches) => {
+    const best = [...branches.values()].reduce((a, b) => (b.length < a.length ? b : a));
+    return closestBranches(best, unions);
+  });
+  return [...plain, ...chosen];
+}
+
+function tidy(message: string): string {
+  return message.replace(/^Instance /, "Value ");
+}

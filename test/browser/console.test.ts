@@ -1,0 +1,409 @@
+// The operator console in real Chromium against the real local worker (DEMO=1) and a real webhook
+// receiver: sign in with the one-click link, watch a lead of the demo shop turn hot without a
+// reload (the polling driven by Playwright's clock), read why, break and fix the config, redeliver a
+// dead letter, sign out. With UPDATE_SCREENSHOTS=1 it also writes the README's screenshots.
+
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import {
+  ADMIN_TOKEN,
+  baseVars,
+  postSegment,
+  DESKTOP_CHROME_UA,
+  eventually,
+  launchChromium,
+  operatorApi,
+  removeDir,
+  startReceiver,
+  startWorker,
+  tailLogs,
+  tempDir,
+  type Inspector,
+  type LocalWorker,
+} from "../support/e2e";
+
+const DEMO_WEBHOOK_SECRET = "whsec_Y29uc29sZS1lMmUtdGVzdHMtZm9yLWxlYWRzY29yZQ==";
+const DEMO_WRITE_KEY = "demo.wk_console_e2e_7c2d";
+/** The console's polling interval (console/src/pages/Leads.tsx POLL_MS). */
+const POLL_MS = 5_000;
+const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), "../../docs/screenshots");
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+/** Nothing sticks out sideways: the page reads at this width without scrolling horizontally. */
+async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
+  const { scrollWidth, width } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth }));
+  expect(scrollWidth, `${what} at ${width} px`).toBeLessThanOrEqual(width);
+}
+
+/** Checks the page's layout at 1280 px and at phone width, and writes its screenshots when asked to. */
+async function screenshot(page: Page, name: string, { phone = false }: { phone?: boolean } = {}): Promise<void> {
+  const write = process.env.UPDATE_SCREENSHOTS === "1";
+  if (write) mkdirSync(SCREENSHOTS, { recursive: true });
+  await expectNoSidewaysScroll(page, name);
+  if (write) await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  await expectNoSidewaysScroll(page, name);
+  if (write && phone) await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+/**
+ * A few known people sent by a site's back end through the Segment API, so the pages (and their
+ * screenshots) show leads with e-mails, traits and several labels next to the demo shop's visitor.
+ */
+async function seedKnownLeads(workerUrl: string): Promise<void> {
+  const people: Array<[string, Record<string, unknown>, Array<[string, Record<string, unknown>]>]> = [
+    ["ada@example.com", { name: "Ada Lovelace", city: "Berlin", age: 36 }, [["cart_add", { sku: "LUM-GRINDER", price: 189 }], ["quote_request", {}]]],
+    ["grace@example.com", { name: "Grace Hopper", city: "Arlington" }, [["download", { file: "brew-guide" }]]],
+    ["linus@example.com", { name: "Linus", city: "Potsdam", income: 52000 }, [["plan_select", { plan: "monthly" }], ["chat_open", {}]]],
+  ];
+  for (const [userId, traits, events] of people) {
+    expect((await postSegment(workerUrl, "/v1/identify", DEMO_WRITE_KEY, { userId, traits })).status).toBe(200);
+    for (const [event, properties] of events) expect((await postSegment(workerUrl, "/v1/track", DEMO_WRITE_KEY, { userId, event, properties })).status).toBe(200);
+  }
+}
+
+/** Runs the demo shop's journey that makes a visitor hot; answers the visitor's anonymous id. */
+async function hotJourney(shop: Page, workerUrl: string): Promise<string> {
+  await shop.goto(`${workerUrl}/pricing.html`);
+  await shop.click('nav.site-nav a[href="/directions.html"]');
+  await shop.waitForURL("**/directions.html");
+  await shop.click('nav.site-nav a[href="/app/step-1"]');
+  await shop.waitForURL("**/app/step-1");
+  await shop.click('[data-view="step-1"] a[data-app-link][href="/app/step-2"]');
+  await shop.click('[data-view="step-2"] a[data-app-link][href="/app/done"]');
+  await shop.waitForURL("**/app/done");
+  await shop.click("[data-add-to-cart]");
+  await shop.click("[data-chat-launcher]");
+  // The promo toast shows once the worker answered "hot": the journey has been scored.
+  await shop.locator("[data-toast] [data-promo-code]").waitFor({ state: "visible", timeout: 20_000 });
+  return shop.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
+}
+
+describe("the operator console in real Chromium", () => {
+  let receiver: Inspector;
+  let worker: LocalWorker;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let dir: string;
+  /** What the receiver answers while set (503: deliveries fail and end as dead letters; 410: gone). */
+  let answer: number | undefined;
+  let hotVisitor = "";
+  /** Script errors and console errors of the console's page (a CSP refusal would show here). */
+  const pageErrors: string[] = [];
+  const api = operatorApi(() => worker.url);
+  const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+  beforeAll(async () => {
+    receiver = await startReceiver({ secret: DEMO_WEBHOOK_SECRET, respond: () => answer });
+    dir = tempDir("console");
+    worker = await startWorker({
+      persistTo: dir,
+      vars: baseVars(receiver, {
+        DEMO: "1",
+        DEMO_WEBHOOK_URL: `${receiver.hooksUrl}/demo`,
+        DEMO_WEBHOOK_SECRET,
+        DEMO_WRITE_KEY,
+        // The day-long retry schedule in about a third of a second: failures become dead letters at once.
+        WEBHOOK_RETRY_SCALE: "0.00001",
+      }),
+    });
+    await seedKnownLeads(worker.url);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: DESKTOP });
+    page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    // Failed requests the console handles (401, 404 history, 422) are logged by Chromium too; they are not errors here.
+    page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && pageErrors.push(m.text()));
+    // Fake timers from the first page on: the leads page polls on them, and the test moves them on.
+    await page.clock.install();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+    await receiver?.close();
+    removeDir(dir);
+  });
+
+  function dumpOnFailure() {
+    onTestFailed(() => console.error(`--- worker log ---\n${tailLogs(worker)}\n--- page errors ---\n${pageErrors.join("\n")}`));
+  }
+
+  async function nav(name: string) {
+    await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name }).click();
+    await page.getByRole("heading", { level: 1, name }).waitFor();
+  }
+
+  it("signs in with the one-click link, and keeps the token out of the address bar and storage", async () => {
+    dumpOnFailure();
+    await page.goto(`${worker.url}/console/#token=${encodeURIComponent(ADMIN_TOKEN)}`);
+    await page.getByRole("heading", { level: 1, name: "Choose a site" }).waitFor();
+    expect(page.url()).toBe(`${worker.url}/console/`);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie + history.length);
+    expect(stored).not.toContain(ADMIN_TOKEN);
+    const [cookie] = await context.cookies(worker.url);
+    expect(cookie).toMatchObject({ name: "leadscore_session", httpOnly: true, sameSite: "Strict", path: "/" });
+    expect(cookie!.value).not.toContain(ADMIN_TOKEN);
+    await page.getByRole("link", { name: "open the demo site" }).click();
+    await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
+  });
+
+  it("shows a lead of the demo shop turning hot on the leads page, without a reload", async () => {
+    dumpOnFailure();
+    await nav("Leads");
+    await page.evaluate(() => ((window as any).__sameDocument = true));
+    const shopContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    hotVisitor = await hotJourney(await shopContext.newPage(), worker.url);
+    await shopContext.close();
+
+    const row = page.locator("tr[data-lead]", { hasText: hotVisitor });
+    // Each turn moves the page's clock one polling interval on; the leads page asks again each time.
+    await eventually(
+      async () => {
+        await page.clock.runFor(POLL_MS);
+        return (await row.getAttribute("data-label", { timeout: 200 }).catch(() => null)) === "hot";
+      },
+      { what: "the visitor listed as hot", timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(await row.locator('[data-badge="label"]').textContent()).toBe("hot");
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    await row.locator('[data-col="Top reasons"]', { hasText: "+" }).waitFor();
+    await screenshot(page, "leads", { phone: true });
+  });
+
+  it("explains the lead: the rule bars add up to its score, with its events, ids and promo code", async () => {
+    dumpOnFailure();
+    await page.locator("tr[data-lead]", { hasText: hotVisitor }).getByRole("link").click();
+    await page.getByRole("heading", { level: 1, name: hotVisitor }).waitFor();
+    const score = Number(await page.locator("[data-score]").first().getAttribute("data-score"));
+    const bars = await page.locator(".contributions > .bars > .bar").evaluateAll((els) => els.map((el) => [el.getAttribute("data-rule"), Number(el.getAttribute("data-points"))] as const));
+    expect(bars.map(([rule]) => rule)).toEqual(expect.arrayContaining(["pricing", "directions", "cart-add", "big-basket", "chat-open"]));
+    const sum = bars.reduce((a, [, p]) => a + p, 0);
+    expect(Math.round(sum * 100)).toBe(Math.round(score * 100));
+    expect(Number(await page.locator("[data-total]").getAttribute("data-total"))).toBe(score);
+    // The same numbers the API gives.
+    const lead = (await api.getLead("demo", hotVisitor)).body;
+    expect(lead.label).toBe("hot");
+    expect(await page.locator("[data-anonymous-ids]").textContent()).toContain(hotVisitor);
+    expect(await page.locator("[data-promo]").textContent()).toBe(lead.promo);
+    // Each event says what it earned: the cart add earned cart-add and big-basket.
+    const cart = page.locator("tr[data-event]", { hasText: "cart_add" });
+    expect(await cart.locator('[data-col="Earned"]').textContent()).toMatch(/cart-add \+20.*big-basket \+10|big-basket \+10.*cart-add \+20/);
+    // No history route on this worker yet: the chart says so instead of drawing anything.
+    await page.getByText("History not available").waitFor();
+    await screenshot(page, "lead");
+  });
+
+  it("works from the keyboard: finds a lead by e-mail, exports it as JSON and erases it after confirming", async () => {
+    dumpOnFailure();
+    await nav("Leads");
+    // Before the brand link comes the skip link, which jumps past the navigation to the page itself.
+    await page.locator("a.brand").focus();
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("main");
+    await page.getByLabel("Search by e-mail or id").focus();
+    await page.keyboard.type("grace@example.com");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "grace@example.com" }).waitFor();
+
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export JSON" }).focus();
+    await page.keyboard.press("Enter");
+    const file = await download;
+    const exported = JSON.parse(readFileSync((await file.path())!, "utf8"));
+    expect(exported).toMatchObject({ userId: "grace@example.com", traits: { name: "Grace Hopper" } });
+    expect(exported).toEqual((await api.getLead("demo", "grace@example.com")).body);
+
+    // Escape cancels the confirmation and keeps the lead; only the dialog's own button erases.
+    await page.getByRole("button", { name: "Erase…" }).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Erase grace@example.com?" });
+    await dialog.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    expect((await api.getLead("demo", "grace@example.com")).status).toBe(200);
+    await page.getByRole("button", { name: "Erase…" }).click();
+    await dialog.getByRole("button", { name: "Erase everything" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "Leads" }).waitFor();
+    expect((await api.getLead("demo", "grace@example.com")).status).toBe(404);
+  });
+
+  it("shows a config mistake at its field while typing and a worker-found one after save, and saves neither", async () => {
+    dumpOnFailure();
+    await nav("Scoring");
+    const editor = page.getByLabel("Site config (JSON)");
+    const original = JSON.parse(await editor.inputValue());
+    const shop = original.models.findIndex((m: any) => m.id === "shop");
+    const pricing = original.models[shop].rules.findIndex((r: any) => r.id === "pricing");
+
+    // A wrong type: the browser's JSON Schema check names the field and marks its line.
+    const typo = structuredClone(original);
+    typo.models[shop].rules[pricing].points = "twenty";
+    const typoText = JSON.stringify(typo, null, 2);
+    await editor.fill(typoText);
+    const path = `$.models[${shop}].rules[${pricing}].points`;
+    const issue = page.locator(`[data-issue-path="${path}"]`);
+    await issue.waitFor();
+    expect(await issue.getAttribute("data-issue-source")).toBe("editor");
+    const line = typoText.split("\n").findIndex((l) => l.includes('"points": "twenty"')) + 1;
+    expect(Number(await issue.getAttribute("data-issue-line"))).toBe(line);
+    expect(await page.locator(`.gutter-line[data-line="${line}"]`).getAttribute("class")).toContain("has-issue");
+    expect(await page.getByRole("button", { name: "Save and publish" }).isDisabled()).toBe(true);
+
+    // Bands out of order pass the schema; the worker's 422 names them and the editor marks the line.
+    const unordered = structuredClone(original);
+    unordered.models[shop].labels = [{ name: "cold" }, { name: "hot", min: 60 }, { name: "warm", min: 30 }];
+    await editor.fill(JSON.stringify(unordered, null, 2));
+    await page.getByText("No mistakes found.").waitFor();
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    await page.getByText("Not saved: the config in force is unchanged").waitFor();
+    const fromWorker = page.locator('[data-issue-source="worker"]');
+    expect(await fromWorker.count()).toBeGreaterThan(0);
+    expect(await fromWorker.first().getAttribute("data-issue-path")).toMatch(new RegExp(`^\\$\\.models\\[${shop}\\]\\.labels`));
+    // The mistake's line is marked in the gutter, and its "Line N" puts the cursor there.
+    const workerLine = Number(await fromWorker.first().getAttribute("data-issue-line"));
+    expect(await page.locator(`.gutter-line[data-line="${workerLine}"]`).getAttribute("class")).toContain("has-issue");
+    await fromWorker.first().getByRole("button", { name: `Line ${workerLine}` }).click();
+    expect(await editor.evaluate((el: HTMLTextAreaElement) => el.value.slice(0, el.selectionStart).split("\n").length)).toBe(workerLine);
+    await screenshot(page, "scoring-error");
+    const stored = (await (await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).json()) as { version: number };
+    expect(stored.version).toBe(0);
+    await page.getByRole("button", { name: "Discard changes" }).click();
+  });
+
+  it("tries a change on a journey, publishes it, and the next event is scored with it", async () => {
+    dumpOnFailure();
+    const editor = page.getByLabel("Site config (JSON)");
+    const config = JSON.parse(await editor.inputValue());
+    const shop = config.models.find((m: any) => m.id === "shop");
+    const pricing = shop.rules.find((r: any) => r.id === "pricing");
+    expect(pricing.points).toBe(20);
+    pricing.points = 35;
+    await editor.fill(JSON.stringify(config, null, 2));
+
+    // The sample journey opens with /pricing.html: scored with the unsaved config, that is 35.
+    await page.getByLabel("Follow decay afterwards").selectOption({ label: "1 day" });
+    await page.getByRole("button", { name: "Run" }).click();
+    const first = page.locator('[data-simulation] [data-step="0"] [data-score]');
+    await first.waitFor();
+    expect(Number(await first.getAttribute("data-score"))).toBe(35);
+    // The chart draws the decay between events (a falling, non-linear curve), not straight lines.
+    const series = await page.locator("[data-simulation] [data-chart]").evaluate((el: any) => el.chartSeries);
+    const tail = series.scores.slice(-5);
+    expect(tail).toEqual([...tail].sort((a: number, b: number) => b - a));
+    expect(tail[0] - tail[1]).toBeGreaterThan(tail[3] - tail[4]);
+    await screenshot(page, "scoring");
+
+    // A real lead's recent events as the journey: the hot visitor's, from its first page view on /pricing.html.
+    await page.getByLabel("A real lead's recent events (e-mail or id)").fill(hotVisitor);
+    await page.getByRole("button", { name: "Load events" }).click();
+    const journey = page.getByLabel(/^Journey/);
+    await eventually(async () => (await journey.inputValue()).includes("cart_add"), { what: "the hot visitor's events in the journey" });
+    expect(JSON.parse(await journey.inputValue())[0]).toMatchObject({ name: "page_view", path: "/pricing.html" });
+    await page.getByRole("button", { name: "Run" }).click();
+    await eventually(async () => Number(await first.getAttribute("data-score")) === 35 && (await page.locator("[data-simulation] [data-step]").count()) > 4, { what: "the hot visitor's journey re-scored" });
+
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    await page.getByText("Published as version 1.").waitFor();
+
+    const shopContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    const visitor = await shopContext.newPage();
+    await visitor.goto(`${worker.url}/pricing.html`);
+    const anon = await visitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
+    const lead = await eventually(async () => {
+      const r = await api.getLead("demo", anon);
+      return r.status === 200 && r.body.explanation.contributions.find((c: any) => c.rule === "pricing") ? r.body : undefined;
+    }, { what: "the new visitor's pricing view scored" });
+    expect(lead.explanation.contributions.find((c: any) => c.rule === "pricing").rawPoints).toBe(35);
+    await shopContext.close();
+  });
+
+  it("redelivers a dead letter from the webhooks page, sends a test message, and re-enables an endpoint gone with 410", async () => {
+    dumpOnFailure();
+    answer = 503;
+    // A visitor who turns warm (pricing is 35 now, warm starts at 30): its webhook fails until it is a dead letter.
+    const shopContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    const visitor = await shopContext.newPage();
+    await visitor.goto(`${worker.url}/pricing.html`);
+    const anon = await visitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
+    await shopContext.close();
+    const letter = await eventually(async () => {
+      const res = await fetch(`${worker.url}/v1/sites/demo/webhooks/inspector/dead-letters`, { headers: bearer });
+      const body = (await res.json()) as { deadLetters: any[] };
+      return body.deadLetters.find((l: any) => l.payload.data.lead.anonymousIds.includes(anon));
+    }, { what: "a dead letter for the warm visitor" });
+    answer = undefined;
+
+    await nav("Webhooks");
+    const endpoint = page.locator('[data-endpoint="inspector"]');
+    const row = endpoint.locator(`tr[data-message="${letter.messageId}"]`);
+    await row.waitFor();
+    expect(await endpoint.getAttribute("data-state")).toBe("active");
+    await screenshot(page, "webhooks");
+    await row.getByRole("button", { name: "Redeliver" }).click();
+    const delivered = await receiver.waitFor((h) => h.id === letter.messageId && h.status === 204);
+    expect(delivered.verified).toBe(true);
+    expect(delivered.payload.data.lead.anonymousIds).toContain(anon);
+    await row.waitFor({ state: "detached" });
+
+    await endpoint.getByRole("button", { name: "Send a test message" }).click();
+    await endpoint.getByText(/Test message msg_\w+ delivered/).waitFor();
+    const test = await receiver.waitFor((h) => h.type === "lead.test");
+    expect(test.verified).toBe(true);
+
+    // The endpoint answers 410 Gone: the worker disables it; the console shows it and enables it again.
+    answer = 410;
+    const goneContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    await (await goneContext.newPage()).goto(`${worker.url}/pricing.html`);
+    await goneContext.close();
+    await eventually(async () => {
+      const body = (await (await fetch(`${worker.url}/v1/sites/demo/webhooks`, { headers: bearer })).json()) as { endpoints: Array<{ state: string }> };
+      return body.endpoints[0]?.state === "disabled";
+    }, { what: "the endpoint disabled by its 410" });
+    answer = undefined;
+    await page.getByRole("button", { name: "Refresh" }).click();
+    await page.locator('[data-endpoint="inspector"][data-state="disabled"]').waitFor();
+    await endpoint.getByRole("button", { name: "Re-enable" }).click();
+    await page.locator('[data-endpoint="inspector"][data-state="active"]').waitFor();
+    await endpoint.getByText(/Enabled again/).waitFor();
+  });
+
+  it("shows the overview with leads per label", async () => {
+    dumpOnFailure();
+    await nav("Overview");
+    const hot = page.locator('[data-label-count="hot"] .tile-number');
+    await hot.waitFor();
+    expect(Number(await hot.textContent())).toBeGreaterThanOrEqual(1);
+    await screenshot(page, "overview");
+  });
+
+  it("signs out: the console asks for the token again and the API refuses the very same cookie", async () => {
+    dumpOnFailure();
+    const [cookie] = await context.cookies(worker.url);
+    const withCookie = { cookie: `${cookie!.name}=${cookie!.value}` };
+    expect((await fetch(`${worker.url}/v1/sites/demo/leads`, { headers: withCookie })).status).toBe(200);
+    // A write riding on the cookie from another origin is refused even while the session lives.
+    const crossSite = await fetch(`${worker.url}/v1/sites/demo/webhooks/inspector/dead-letters/redeliver`, { method: "POST", headers: { ...withCookie, origin: "https://evil.example", "content-type": "application/json" }, body: "{}" });
+    expect(crossSite.status).toBe(403);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { level: 1, name: "Sign in to Leadscore" }).waitFor();
+    await page.getByText("You are signed out.").waitFor();
+    const after = await fetch(`${worker.url}/v1/sites/demo/leads`, { headers: withCookie });
+    expect(after.status).toBe(401);
+    expect((await fetch(`${worker.url}/v1/session`, { headers: withCookie })).status).toBe(401);
+    await screenshot(page, "sign-in");
+    // Nothing the console did on any page raised a script error or broke its Content-Security-Policy.
+    expect(pageErrors).toEqual([]);
+  });
+});
