@@ -47,7 +47,7 @@ export async function listDeadLetters(site: string, endpoint: string): Promise<D
  * @example await redeliver("demo", "inspector", ["msg_01J…"]) // 1
  */
 export async function redeliver(site: string, endpoint: string, messageIds?: string[]): Promise<number> {
-  const body = messageIds ? { messageIds } : {};
+  const body = messageIds ? { messageIds } : { all: true };
   return (await api<{ redelivering: number }>(endpointPath(site, endpoint, "/dead-letters/redeliver"), { method: "POST", body })).redelivering;
 }
 

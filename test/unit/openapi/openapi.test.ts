@@ -28,10 +28,10 @@ describe("/openapi.json", () => {
       expect(success.length, `${op.method} ${op.path}`).toBeGreaterThan(0);
       for (const [, response] of success) expect((response as any).content, `${op.method} ${op.path}`).toBeDefined();
       for (const status of op.errors) expect(operation.responses[status].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Error" });
-      if (op.path.startsWith("/v1/sites/")) expect(operation.security).toEqual([{ adminToken: [] }]);
+      if (op.path.startsWith("/v1/sites/")) expect(operation.security).toEqual([{ adminToken: [] }, { sessionCookie: [] }]);
       if (/^\/v1\/(track|identify|page|group|alias|batch)$/.test(op.path)) expect(operation.security).toEqual([{ writeKey: [] }]);
     }
-    expect(doc.components.securitySchemes).toMatchObject({ adminToken: { type: "http", scheme: "bearer" }, writeKey: { type: "http", scheme: "basic" } });
+    expect(doc.components.securitySchemes).toMatchObject({ adminToken: { type: "http", scheme: "bearer" }, writeKey: { type: "http", scheme: "basic" }, sessionCookie: { type: "apiKey", in: "cookie" } });
   });
 
   it("takes request bodies from the schemas that validate them, and answers PATCH as a merge patch", () => {
