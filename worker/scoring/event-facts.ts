@@ -35,6 +35,14 @@ function utm(query: URLSearchParams | undefined, event: ScoringEvent, key: strin
   return typeof fromProps === "string" && fromProps !== "" ? fromProps : undefined;
 }
 
+/** The query the channel is derived from: a server-side event's `utm_medium` prop counts as if in the URL. */
+function withMedium(query: URLSearchParams | undefined, medium: string | undefined): URLSearchParams | undefined {
+  if (medium === undefined || query?.get("utm_medium")) return query;
+  const copy = new URLSearchParams(query);
+  copy.set("utm_medium", medium);
+  return copy;
+}
+
 /**
  * Path (from `path`, else the URL), channel (explicit, else derived) and UTM values (URL, else props).
  *
@@ -44,15 +52,16 @@ function utm(query: URLSearchParams | undefined, event: ScoringEvent, key: strin
 export function eventFacts(event: ScoringEvent): EventFacts {
   const url = parseUrl(event.url);
   const query = url?.searchParams;
+  const utmMedium = utm(query, event, "utm_medium");
   const explicit = event.channel?.toLowerCase();
   const channel = (CHANNELS as readonly string[]).includes(explicit ?? "")
     ? (explicit as Channel)
-    : deriveChannel(query, hostOf(event.referrer), hostOf(event.url));
+    : deriveChannel(withMedium(query, utmMedium), hostOf(event.referrer), hostOf(event.url));
   return {
     path: event.path ?? url?.pathname,
     channel,
     utmSource: utm(query, event, "utm_source"),
-    utmMedium: utm(query, event, "utm_medium"),
+    utmMedium,
     utmCampaign: utm(query, event, "utm_campaign"),
   };
 }
