@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Every visitor of every customer downloads the snippet: the budget is the gzip -9 size in bytes. */
-export const SIZE_BUDGET = 1500;
+export const SIZE_BUDGET = 1700;
 
 const CONTENT_TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -23,6 +23,7 @@ const CONTENT_TYPES = {
   ".xml": "application/xml; charset=utf-8",
   ".webmanifest": "application/manifest+json; charset=utf-8",
   ".svg": "image/svg+xml",
+  ".pdf": "application/pdf",
   ".ico": "image/x-icon",
   ".png": "image/png",
   ".jpg": "image/jpeg",

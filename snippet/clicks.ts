@@ -1,6 +1,7 @@
 import { track } from "./api";
 import { ACTIVE } from "./config";
 import { listen } from "./dom";
+import { trackLink } from "./links";
 
 const PROP = "data-leadscore-prop-"; // 20 characters
 
@@ -8,7 +9,8 @@ const PROP = "data-leadscore-prop-"; // 20 characters
  * `<button data-leadscore-event="quote_request" data-leadscore-prop-plan="pro">` tracks
  * `quote_request {plan: "pro"}` when it, or something up to five levels inside it (an icon, a <span>),
  * is clicked. The depth limit keeps a tagged page-wide wrapper from claiming every click below it.
- * Captured, so a site handler that stops propagation does not hide the click.
+ * Captured, so a site handler that stops propagation does not hide the click. An untagged click on a
+ * link may still be a download or an outbound click (links.ts).
  */
 if (ACTIVE)
   listen(
@@ -22,6 +24,7 @@ if (ACTIVE)
           return track(name, p);
         }
       }
+      trackLink((e.target as Element).closest("a[href]"));
     },
     true,
   );

@@ -37,3 +37,9 @@ export const TRACK_QUERY = "trackQuery" in data;
  * so a browser sending it gets the same treatment. Do-Not-Track is deprecated and ignored on purpose.
  */
 export const CONSENT_REQUIRED: unknown = data.consent == "required" || (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
+
+/** `data-no-downloads`: do not report clicks on file links (pdf, zip, docx…) as `download`. */
+export const DOWNLOADS = !("noDownloads" in data);
+
+/** `data-no-outbound`: do not report clicks on links to other hosts as `outbound_click`. */
+export const OUTBOUND = !("noOutbound" in data);
