@@ -3,10 +3,12 @@
  */
 import { deriveChannel } from "./channel";
 import { CHANNELS, type Channel } from "./schema";
-import type { ScoringEvent } from "./types";
+import type { ScoringEvent, VisitState } from "./types";
 
 export interface EventFacts {
   path: string | undefined;
+  /** the visit the event belongs to, as the model being scored cuts visits (set per model by ingest) */
+  visit?: VisitState;
   channel: Channel;
   utmSource: string | undefined;
   utmMedium: string | undefined;

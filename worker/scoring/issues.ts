@@ -3,6 +3,7 @@
  * the 422 answer: zod's structural issues first, then the semantic checks zod cannot express.
  */
 import type { z } from "zod";
+import { ruleKind } from "./compile";
 import { conditionTestCount } from "./condition";
 import { globProblem } from "./glob";
 import {
@@ -11,8 +12,12 @@ import {
   type Band,
   type Condition,
   type Model,
+  type Rule,
   type ScoringConfig,
+  type When,
 } from "./schema";
+
+const RULE_BRANCHES = ["behaviour", "fit", "absence", "combined"] as const;
 
 export interface ConfigIssue {
   path: string;
@@ -55,7 +60,8 @@ function isRootTypeMismatch(issues: ZodIssue[]): boolean {
 function chooseBranch(issue: Extract<ZodIssue, { code: "invalid_union" }>, value: unknown, path: PathPart[]): ZodIssue[] | undefined {
   const branches = issue.errors;
   const inRules = path.length >= 2 && path[path.length - 2] === "rules" && value !== null && typeof value === "object";
-  if (inRules && branches.length === 2) return branches["trait" in (value as object) ? 1 : 0];
+  // Branch order is ruleSchema's: behaviour, fit, absence, combined; the key only that kind has names it.
+  if (inRules && branches.length === RULE_BRANCHES.length) return branches[RULE_BRANCHES.indexOf(ruleKind(value as Rule))];
   const matched = branches.filter((b) => !isRootTypeMismatch(b));
   if (!matched.length) return undefined;
   return matched.reduce((best, b) => (b.length < best.length ? b : best));
@@ -142,6 +148,19 @@ function globIssues(globs: string | string[] | undefined, path: PathPart[]): Con
   });
 }
 
+function whenIssues(when: When | undefined, path: PathPart[]): ConfigIssue[] {
+  if (!when) return [];
+  const issues = [...globIssues(when.path, [...path, "path"]), ...globIssues(when.visit?.landing, [...path, "visit", "landing"])];
+  for (const [key, cond] of Object.entries(when.props ?? {})) issues.push(...conditionIssues(cond, [...path, "props", key]));
+  if (when.visit?.number !== undefined) issues.push(...conditionIssues(when.visit.number, [...path, "visit", "number"]));
+  const count = when.visits;
+  if (count && count.atLeast === undefined && count.atMost === undefined) issues.push({ path: jsonPath([...path, "visits"]), message: "visits needs atLeast or atMost" });
+  if (count?.atLeast !== undefined && count.atMost !== undefined && count.atLeast > count.atMost) {
+    issues.push({ path: jsonPath([...path, "visits"]), message: `visits.atLeast ${count.atLeast} is above atMost ${count.atMost}` });
+  }
+  return issues;
+}
+
 function audienceIssues(model: Model, base: PathPart[]): ConfigIssue[] {
   if (!model.audience) return [];
   const clauses = Array.isArray(model.audience) ? model.audience : [model.audience];
@@ -161,15 +180,20 @@ function ruleIssues(model: Model, base: PathPart[]): ConfigIssue[] {
     const path = [...base, "rules", i];
     if (ids.has(rule.id)) issues.push({ path: jsonPath([...path, "id"]), message: `duplicate rule id "${rule.id}" in model "${model.id}"` });
     ids.add(rule.id);
-    if ("trait" in rule) {
+    const kind = ruleKind(rule);
+    if (kind === "fit" && "trait" in rule) {
       issues.push(...conditionIssues(rule.match, [...path, "match"]));
       return;
     }
-    if (rule.setStage !== undefined && !stageNames.has(rule.setStage)) {
+    if (kind === "absence" && "absence" in rule) {
+      if (rule.absence.visits !== undefined) issues.push(...conditionIssues(rule.absence.visits, [...path, "absence", "visits"]));
+      return;
+    }
+    if ("setStage" in rule && rule.setStage !== undefined && !stageNames.has(rule.setStage)) {
       issues.push({ path: jsonPath([...path, "setStage"]), message: `no stage named "${rule.setStage}" in this model` });
     }
-    issues.push(...globIssues(rule.when?.path, [...path, "when", "path"]));
-    for (const [key, cond] of Object.entries(rule.when?.props ?? {})) issues.push(...conditionIssues(cond, [...path, "when", "props", key]));
+    if ("all" in rule) rule.all.forEach((step, j) => issues.push(...whenIssues(step.when, [...path, "all", j, "when"])));
+    else if ("when" in rule) issues.push(...whenIssues(rule.when, [...path, "when"]));
   });
   return issues;
 }
