@@ -15,12 +15,13 @@ export interface GlobWarning {
   message: string;
 }
 
-type Located = { glob: string; path: string };
+/** A glob, where it is, and the list it belongs to (a path another glob of the list matches is not missed). */
+type Located = { glob: string; path: string; list: string[] };
 
 function located(globs: string | string[] | undefined, parts: Array<string | number>): Located[] {
   if (globs === undefined) return [];
-  if (typeof globs === "string") return [{ glob: globs, path: jsonPath(parts) }];
-  return globs.map((glob, i) => ({ glob, path: jsonPath([...parts, i]) }));
+  if (typeof globs === "string") return [{ glob: globs, path: jsonPath(parts), list: [globs] }];
+  return globs.map((glob, i) => ({ glob, path: jsonPath([...parts, i]), list: globs }));
 }
 
 function whenGlobs(when: When | undefined, parts: Array<string | number>): Located[] {
@@ -62,12 +63,16 @@ export function globWarnings(config: ScoringConfig, paths: readonly string[] = [
   const globs = allGlobs(config);
   const known = [...new Set([...paths, ...literalPaths(globs)])];
   const warnings: GlobWarning[] = [];
-  for (const { glob, path } of globs) {
+  for (const { glob, path, list } of globs) {
     const body = glob.replace(/^!/, "");
     if (!endsAtSegment(body)) continue;
     const re = globRegex(body);
-    // A path the glob misses although one of its leading segments matches it: the path goes on past the boundary.
-    const past = known.find((p) => !re.test(p) && p.split("/").some((_, i, parts) => i > 0 && i < parts.length - 1 && re.test(parts.slice(0, i + 1).join("/"))));
+    // Globs of the same kind (include or exclude) in the same list that already reach further.
+    const siblings = list.filter((g) => g.startsWith("!") === glob.startsWith("!")).map((g) => globRegex(g.replace(/^!/, "")));
+    // A path the list misses although a leading part of it matches the glob: the path goes on past the boundary.
+    const past = known.find(
+      (p) => !siblings.some((s) => s.test(p)) && p.split("/").some((_, i, parts) => i > 0 && i < parts.length - 1 && re.test(parts.slice(0, i + 1).join("/"))),
+    );
     if (past === undefined) continue;
     const section = body.endsWith("/*") ? `${body}*` : `${body.slice(0, -1)}/**`;
     warnings.push({
