@@ -4,6 +4,7 @@ import { compile, type CompiledBand } from "./compile";
 import { firstInstantBelow, visibleLines } from "./crossing";
 import type { ScoringConfig } from "./schema";
 import { matches } from "./condition";
+import { decayFactor } from "./decay";
 import { round2, rulePoints, unclampedAt } from "./score";
 import type { Contribution, Explanation, LeadState, NextBand } from "./types";
 import { activeSnapshot, toView } from "./view";
@@ -35,6 +36,10 @@ export function explain(state: LeadState, config: ScoringConfig, now: number): E
       count: acc.n,
       events: acc.recent.map(([id]) => id),
     });
+  }
+  for (const [id, ts, points, halfLife, reason] of ms.adjust ?? []) {
+    const now = halfLife > 0 ? points * decayFactor(snap.at - ts, halfLife) : points;
+    contributions.push({ rule: "adjust", kind: "operator", reason, points: round2(now), rawPoints: points, count: 1, events: [id] });
   }
   for (const rule of model.fit) {
     if (!matches(rule.value(state.traits), rule.condition, snap.at)) continue;

@@ -4,6 +4,7 @@
  * folded in closed form, and a cap keeps the earliest events whichever order they arrived in.
  */
 import { firingId, noteActivity, pendingSteps } from "./absence";
+import { recordAdjustment } from "./adjust";
 import { completeCombined } from "./combined";
 import { matches } from "./condition";
 import { rulesForEvent, type CompiledBehaviourRule, type CompiledConfig, type CompiledModel } from "./compile";
@@ -141,6 +142,7 @@ function scoreEvent(ms: ModelState, model: CompiledModel, event: ScoringEvent, f
 
 function applyToModel(state: LeadState, model: CompiledModel, event: ScoringEvent, facts: EventFacts): void {
   const ms = (state.models[model.id] ??= emptyModelState());
+  if (event.adjust) return recordAdjustment(ms, event);
   const visitStart = trackVisit(ms, model, event, facts);
   const withVisit: EventFacts = ms.visit ? { ...facts, visit: ms.visit } : facts;
   if (visitStart) scoreEvent(ms, model, visitStart, withVisit, true);

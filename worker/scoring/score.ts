@@ -3,6 +3,7 @@
  * + the sum of decaying behaviour terms, clamped to the model's scale.
  */
 import { pendingSteps, type PendingStep } from "./absence";
+import { adjustmentCurve } from "./adjust";
 import { matches } from "./condition";
 import type { CompiledBehaviourRule, CompiledModel } from "./compile";
 import { capAllows } from "./ingest";
@@ -57,6 +58,11 @@ export function scoreCurve(model: CompiledModel, ms: ModelState, traits: Record<
     else if (acc.u > 0 && rule.points !== 0) terms.push({ amount: rule.points * acc.u, t0: acc.t0, halfLife: rule.halfLife });
   }
   const steps = model.absence.length ? pendingSteps(model, ms, capAllows) : [];
+  if (ms.adjust) {
+    const adjusted = adjustmentCurve(ms);
+    steady += adjusted.steady;
+    terms.push(...adjusted.terms);
+  }
   return { model, fit: fitPoints(model, traits, at), steady, terms, steps };
 }
 

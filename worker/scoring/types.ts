@@ -14,6 +14,11 @@ export interface ScoringEvent {
   traits?: Record<string, unknown>;
   /** Explicit channel; otherwise derived from utm_medium or the referrer. */
   channel?: string;
+  /**
+   * An operator's adjustment ("+20, called us"): points with a reason, decaying with `halfLife` ms when
+   * given and positive. Such an event matches no rule and is not visitor activity.
+   */
+  adjust?: { points: number; reason: string; halfLife?: number };
 }
 
 /** [event id, event ts] of an event that earned points. */
@@ -74,6 +79,8 @@ export interface ModelState {
   idle?: Record<string, [last: number, firedAt: number]>;
   /** per combined rule, per step: the instant it last happened (unordered) or its chain began (in order); null: not yet */
   combos?: Record<string, Array<number | null>>;
+  /** operator adjustments, oldest first: [event id, ts, points, half-life ms (0: none), reason] */
+  adjust?: Array<[id: string, ts: number, points: number, halfLife: number, reason: string]>;
 }
 
 /** A lead's scoring state: a JSON-serialisable plain object. */
@@ -133,8 +140,11 @@ export type Change =
   | { type: "lead.disqualified"; from: string; to: string; at: number; score: number; cause: Cause; rules: string[] };
 
 export interface Contribution {
+  /** the rule's id; "adjust" for an operator adjustment */
   rule: string;
-  kind: "behaviour" | "fit";
+  kind: "behaviour" | "fit" | "operator";
+  /** an operator adjustment's reason */
+  reason?: string;
   /** points now, after decay */
   points: number;
   /** points before decay */
