@@ -94,6 +94,17 @@ describe("the demo shop in real Chromium", () => {
     removeDir(dir);
   });
 
+  /** The demo lead of an anonymous id, once the worker shows the rule's contribution. */
+  function leadWith(anonymousId: string, rule: string): Promise<any> {
+    return eventually(
+      async () => {
+        const r = await api.getLead("demo", anonymousId);
+        return r.status === 200 && contribution(r.body, rule) ? r.body : undefined;
+      },
+      { what: `the ${rule} contribution of ${anonymousId}` },
+    );
+  }
+
   function dumpOnFailure(extra: () => string = () => "") {
     onTestFailed(() => console.error(`--- worker log ---\n${tailLogs(worker)}\n${extra()}`));
   }
@@ -290,13 +301,7 @@ describe("the demo shop in real Chromium", () => {
       expect(outbound).toMatchObject({ k: "t", p: { host: "sca.coffee" } });
 
       // The shop model scores the PDF download (rule brew-card, examples/b2c-shop.json).
-      const lead = await eventually(
-        async () => {
-          const r = await api.getLead("demo", download.a);
-          return r.status === 200 && contribution(r.body, "brew-card") ? r.body : undefined;
-        },
-        { what: "the brew-card contribution" },
-      );
+      const lead = await leadWith(download.a!, "brew-card");
       expect(contribution(lead, "brew-card")).toMatchObject({ rawPoints: 5, count: 1 });
     } finally {
       await context.close();
@@ -353,13 +358,7 @@ describe("the demo shop in real Chromium", () => {
 
       await eventually(() => gated.net.answers.length > 0, { what: "the worker's answer" });
       expect(gated.net.answers[0]!.status).toBe(200);
-      const lead = await eventually(
-        async () => {
-          const r = await api.getLead("demo", sent.a);
-          return r.status === 200 && contribution(r.body, "quote-request") ? r.body : undefined;
-        },
-        { what: "the consented visitor's lead" },
-      );
+      const lead = await leadWith(sent.a!, "quote-request");
       expect(contribution(lead, "quote-request")).toMatchObject({ rawPoints: 25, count: 1 });
     } finally {
       await gated.context.close();

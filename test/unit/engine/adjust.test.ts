@@ -1,20 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { applyEvents, explain, newLeadState, nextCrossing, replay, view, type ScoringConfig, type ScoringEvent } from "../../../worker/scoring";
-import { DAY, T0, ev } from "./fixtures";
+import { DAY, T0, ev, simpleConfig } from "./fixtures";
 
-const CONFIG: ScoringConfig = {
-  models: [
-    {
-      id: "m",
-      rules: [
-        { id: "pv", event: "page_view", points: 10 },
-        { id: "any", event: "*", points: 1 },
-        { id: "quiet", absence: { after: "10d" }, points: -5 },
-      ],
-      labels: [{ name: "cold" }, { name: "warm", min: 30 }],
-    },
+// pv 10, any event 1, and 10 quiet days -5; no decay.
+const CONFIG: ScoringConfig = simpleConfig({
+  decay: false,
+  rules: [
+    { id: "pv", event: "page_view", points: 10 },
+    { id: "any", event: "*", points: 1 },
+    { id: "quiet", absence: { after: "10d" }, points: -5 },
   ],
-};
+  labels: [{ name: "cold" }, { name: "warm", min: 30 }],
+});
 
 const adjust = (points: number, reason: string, ts: number, halfLife?: number, id?: string): ScoringEvent =>
   ev("adjust", ts, { ...(id ? { id } : {}), adjust: { points, reason, ...(halfLife ? { halfLife } : {}) } });
