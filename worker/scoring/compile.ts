@@ -74,6 +74,8 @@ export interface CompiledCombinedRule {
 export interface CompiledFitRule {
   kind: "fit";
   id: string;
+  /** the trait's name as the rule gives it ("address.city") */
+  trait: string;
   points: number;
   disqualify: boolean;
   value: (traits: Record<string, unknown>) => unknown;
@@ -217,7 +219,7 @@ function compileModel(model: Model): CompiledModel {
     const kind = ruleKind(rule);
     if (kind === "fit") {
       const r = rule as FitRule;
-      fit.push({ kind: "fit", id: r.id, points: r.points ?? 0, disqualify: r.disqualify ?? false, value: (t) => traitValue(t, r.trait), condition: r.match });
+      fit.push({ kind: "fit", id: r.id, trait: r.trait, points: r.points ?? 0, disqualify: r.disqualify ?? false, value: (t) => traitValue(t, r.trait), condition: r.match });
     } else if (kind === "absence") {
       const r = rule as AbsenceRule;
       absence.push({

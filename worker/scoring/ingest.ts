@@ -5,6 +5,7 @@
  */
 import { firingId, noteActivity, pendingSteps } from "./absence";
 import { recordAdjustment } from "./adjust";
+import { markDisqualified } from "./requalify";
 import { completeCombined } from "./combined";
 import { matches } from "./condition";
 import { rulesForEvent, type CompiledBehaviourRule, type CompiledConfig, type CompiledModel } from "./compile";
@@ -123,7 +124,7 @@ function earn(ms: ModelState, rule: CompiledBehaviourRule, earner: Earner): void
 
 /** What a matching rule does: disqualify, lift the stage floor, earn its points. */
 function matched(ms: ModelState, model: CompiledModel, rule: CompiledBehaviourRule, earner: Earner): void {
-  if (rule.disqualify) ms.dq[rule.id] = Math.min(ms.dq[rule.id] ?? Infinity, earner[1]);
+  if (rule.disqualify) markDisqualified(ms, rule.id, earner[1]);
   if (rule.setStage !== undefined) {
     const floor = ms.floor === undefined ? -1 : (model.stages.index.get(ms.floor) ?? -1);
     if (rule.setStage > floor) ms.floor = model.stages.list[rule.setStage]!.name;
@@ -143,6 +144,10 @@ function scoreEvent(ms: ModelState, model: CompiledModel, event: ScoringEvent, f
 function applyToModel(state: LeadState, model: CompiledModel, event: ScoringEvent, facts: EventFacts): void {
   const ms = (state.models[model.id] ??= emptyModelState());
   if (event.adjust) return recordAdjustment(ms, event);
+  if (event.requalify) {
+    ms.lifted = Math.max(ms.lifted ?? -Infinity, event.ts);
+    return;
+  }
   const visitStart = trackVisit(ms, model, event, facts);
   const withVisit: EventFacts = ms.visit ? { ...facts, visit: ms.visit } : facts;
   if (visitStart) scoreEvent(ms, model, visitStart, withVisit, true);
@@ -151,7 +156,7 @@ function applyToModel(state: LeadState, model: CompiledModel, event: ScoringEven
     // Fit disqualifications stick once seen, even if the trait later changes (a competitor stays one).
     for (const rule of model.fit) {
       if (rule.disqualify && matches(rule.value(state.traits), rule.condition, event.ts)) {
-        ms.dq[rule.id] = Math.min(ms.dq[rule.id] ?? Infinity, event.ts);
+        markDisqualified(ms, rule.id, event.ts);
       }
     }
   }

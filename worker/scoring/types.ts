@@ -19,6 +19,8 @@ export interface ScoringEvent {
    * given and positive. Such an event matches no rule and is not visitor activity.
    */
   adjust?: { points: number; reason: string; halfLife?: number };
+  /** An operator lifting the lead's disqualification, with a reason; matches no rule. */
+  requalify?: { reason: string };
 }
 
 /** [event id, event ts] of an event that earned points. */
@@ -79,6 +81,8 @@ export interface ModelState {
   idle?: Record<string, [last: number, firedAt: number]>;
   /** per combined rule, per step: the instant it last happened (unordered) or its chain began (in order); null: not yet */
   combos?: Record<string, Array<number | null>>;
+  /** the instant of the latest requalify: disqualifications from before it no longer count */
+  lifted?: number;
   /** operator adjustments, oldest first: [event id, ts, points, half-life ms (0: none), reason] */
   adjust?: Array<[id: string, ts: number, points: number, halfLife: number, reason: string]>;
 }

@@ -7,6 +7,7 @@ import { activeModel, compile, type CompiledConfig, type CompiledModel } from ".
 import { bandAfter } from "./bands";
 import type { ScoringConfig } from "./schema";
 import { fireDueAbsences } from "./ingest";
+import { fitCounts, storedCounts } from "./requalify";
 import { behaviourAt, round2, scoreAt, scoreCurve, type ScoreCurve } from "./score";
 import { emptyModelState, modelState } from "./state";
 import type { LeadState, LeadView, ModelState } from "./types";
@@ -28,10 +29,12 @@ export interface ModelSnapshot {
 }
 
 /** Disqualifying rules: the ones stored (while still disqualifying) and fit rules matching the current traits. */
-function disqualifiers(model: CompiledModel, ms: ModelState, traits: Record<string, unknown>, at: number): string[] {
+function disqualifiers(state: LeadState, model: CompiledModel, ms: ModelState, at: number): string[] {
   const ids = new Set<string>();
-  for (const id of Object.keys(ms.dq)) if (model.ruleIds.get(id)?.disqualify) ids.add(id);
-  for (const rule of model.fit) if (rule.disqualify && matches(rule.value(traits), rule.condition, at)) ids.add(rule.id);
+  for (const id of Object.keys(ms.dq)) if (model.ruleIds.get(id)?.disqualify && storedCounts(ms, id)) ids.add(id);
+  for (const rule of model.fit) {
+    if (rule.disqualify && matches(rule.value(state.traits), rule.condition, at) && fitCounts(state, ms, rule)) ids.add(rule.id);
+  }
   return [...ids].sort();
 }
 
@@ -55,7 +58,7 @@ export function snapshot(state: LeadState, model: CompiledModel, t: number): Mod
     labelIndex,
     scoreStageIndex,
     stageIndex: Math.max(scoreStageIndex, floor),
-    disqualifiedBy: disqualifiers(model, ms, state.traits, at),
+    disqualifiedBy: disqualifiers(state, model, ms, at),
   };
 }
 
