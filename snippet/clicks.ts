@@ -3,8 +3,6 @@ import { ACTIVE } from "./config";
 import { listen } from "./dom";
 import { trackLink } from "./links";
 
-const PROP = "data-leadscore-prop-"; // 20 characters
-
 /**
  * `<button data-leadscore-event="quote_request" data-leadscore-prop-plan="pro">` tracks
  * `quote_request {plan: "pro"}` when it, or something up to five levels inside it (an icon, a <span>),
@@ -20,11 +18,11 @@ if (ACTIVE)
         const name = el.getAttribute("data-leadscore-event");
         if (name) {
           const p: Record<string, string> = {};
-          for (const a of el.attributes) if (!a.name.indexOf(PROP)) p[a.name.slice(20)] = a.value;
+          for (const a of el.attributes) if (!a.name.indexOf("data-leadscore-prop-")) p[a.name.slice(20)] = a.value; // 20 characters
           return track(name, p);
         }
       }
-      trackLink((e.target as Element).closest("a[href]"));
+      trackLink((e.target as Element).closest("a"));
     },
     true,
   );

@@ -6,7 +6,9 @@
  * keep it set too).
  */
 const script = document.currentScript as HTMLScriptElement;
-const data = script.dataset;
+/** The script tag's data-* attributes (`data-no-downloads` is `"noDownloads" in DATA`). */
+export const DATA = script.dataset;
+const data = DATA;
 
 /** The public site id (`data-site`). */
 export const SITE = data.site;
@@ -38,8 +40,3 @@ export const TRACK_QUERY = "trackQuery" in data;
  */
 export const CONSENT_REQUIRED: unknown = data.consent == "required" || (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
 
-/** `data-no-downloads`: do not report clicks on file links (pdf, zip, docx…) as `download`. */
-export const DOWNLOADS = !("noDownloads" in data);
-
-/** `data-no-outbound`: do not report clicks on links to other hosts as `outbound_click`. */
-export const OUTBOUND = !("noOutbound" in data);

@@ -267,22 +267,22 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
 
   it("tracks clicks on file links as download and on other hosts' links as outbound_click, untagged", async () => {
     const site = newSite();
-    const body = `<a id="pdf" href="/files/Brew%20Card.PDF">card</a> <a id="zip" href="/kit.zip" target="_blank" download>kit</a>
+    const body = `<a id="pdf" href="/files/Brew%20Card.PDF" target="_blank">card</a> <a id="zip" href="/kit.zip" target="_blank" download>kit</a>
       <a id="out" href="https://elsewhere.example/page?q=1" target="_blank">out</a> <a id="mail" href="mailto:a@b.example">mail</a>
       <a id="same" href="/other" target="_blank">same host</a>
       <a id="tagged" href="/guide.pdf" data-leadscore-event="guide_download" target="_blank"><span id="tagged-inner">guide</span></a>`;
     const page = await open(servePage("/links", site, { body }));
     await page.context().route("https://elsewhere.example/**", (route) => route.fulfill({ status: 200, body: "ok" }));
     await waitFor(() => events(site).length, "the load's page view");
-    for (const id of ["#zip", "#out", "#mail", "#same", "#tagged-inner"]) await page.click(id, { modifiers: [] });
-    await Promise.all([page.waitForURL(/Brew%20Card\.PDF$/), page.click("#pdf")]);
-    await waitFor(() => events(site).length >= 5, "the link events");
+    // Links open in new tabs here, so every event is sent by this page; the demo shop test follows links in place.
+    for (const id of ["#zip", "#out", "#mail", "#same", "#tagged-inner", "#pdf"]) await page.click(id);
+    await waitFor(() => events(site).length >= 5, `the link events (so far ${JSON.stringify(events(site).map((e) => [e.n, e.p]))})`);
     const tracked = events(site).filter((e) => e.k === "t").map((e) => [e.n, e.p]);
     expect(tracked).toEqual([
-      ["download", { file: "kit.zip", ext: "zip" }],
+      ["download", { file: "kit.zip" }],
       ["outbound_click", { host: "elsewhere.example" }],
       ["guide_download", {}],
-      ["download", { file: "Brew%20Card.PDF", ext: "PDF" }],
+      ["download", { file: "Brew%20Card.PDF" }],
     ]);
   });
 

@@ -10,6 +10,7 @@ import { completeCombined } from "./combined";
 import { matches } from "./condition";
 import { rulesForEvent, type CompiledBehaviourRule, type CompiledConfig, type CompiledModel } from "./compile";
 import { decayFactor } from "./decay";
+import { withDownloadExt } from "./download";
 import { eventFacts, type EventFacts } from "./event-facts";
 import { trackVisit } from "./visits";
 import { compareEarners, emptyModelState, insertSorted } from "./state";
@@ -163,7 +164,8 @@ function applyToModel(state: LeadState, model: CompiledModel, event: ScoringEven
 }
 
 /** Fold one (new, deduplicated) event into the mutable state for every model of the config. */
-export function ingest(state: LeadState, compiled: CompiledConfig, event: ScoringEvent): void {
+export function ingest(state: LeadState, compiled: CompiledConfig, input: ScoringEvent): void {
+  const event = withDownloadExt(input);
   mergeTraits(state, event);
   const facts = eventFacts(event);
   for (const model of compiled.models) applyToModel(state, model, event, facts);

@@ -14,8 +14,8 @@ import {
   type Model,
   type Rule,
   type ScoringConfig,
-  type When,
 } from "./schema";
+import { timeRuleIssues, visitIssues } from "./issues-language";
 
 const RULE_BRANCHES = ["behaviour", "fit", "absence", "combined"] as const;
 
@@ -24,7 +24,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-type PathPart = string | number;
+export type PathPart = string | number;
 
 /**
  * A JSON path from path segments.
@@ -126,7 +126,7 @@ function regexProblem(pattern: string, flags: string | undefined): string | unde
   }
 }
 
-function conditionIssues(cond: Condition, path: PathPart[]): ConfigIssue[] {
+export function conditionIssues(cond: Condition, path: PathPart[]): ConfigIssue[] {
   if (cond === null || typeof cond !== "object" || Array.isArray(cond)) return [];
   const issues: ConfigIssue[] = [];
   if (conditionTestCount(cond) === 0) issues.push({ path: jsonPath(path), message: "the condition tests nothing" });
@@ -139,26 +139,13 @@ function conditionIssues(cond: Condition, path: PathPart[]): ConfigIssue[] {
   return issues;
 }
 
-function globIssues(globs: string | string[] | undefined, path: PathPart[]): ConfigIssue[] {
+export function globIssues(globs: string | string[] | undefined, path: PathPart[]): ConfigIssue[] {
   if (globs === undefined) return [];
   const list = typeof globs === "string" ? [globs] : globs;
   return list.flatMap((glob, i) => {
     const problem = globProblem(glob);
     return problem ? [{ path: jsonPath(typeof globs === "string" ? path : [...path, i]), message: problem }] : [];
   });
-}
-
-function whenIssues(when: When | undefined, path: PathPart[]): ConfigIssue[] {
-  if (!when) return [];
-  const issues = [...globIssues(when.path, [...path, "path"]), ...globIssues(when.visit?.landing, [...path, "visit", "landing"])];
-  for (const [key, cond] of Object.entries(when.props ?? {})) issues.push(...conditionIssues(cond, [...path, "props", key]));
-  if (when.visit?.number !== undefined) issues.push(...conditionIssues(when.visit.number, [...path, "visit", "number"]));
-  const count = when.visits;
-  if (count && count.atLeast === undefined && count.atMost === undefined) issues.push({ path: jsonPath([...path, "visits"]), message: "visits needs atLeast or atMost" });
-  if (count?.atLeast !== undefined && count.atMost !== undefined && count.atLeast > count.atMost) {
-    issues.push({ path: jsonPath([...path, "visits"]), message: `visits.atLeast ${count.atLeast} is above atMost ${count.atMost}` });
-  }
-  return issues;
 }
 
 function audienceIssues(model: Model, base: PathPart[]): ConfigIssue[] {
@@ -180,20 +167,20 @@ function ruleIssues(model: Model, base: PathPart[]): ConfigIssue[] {
     const path = [...base, "rules", i];
     if (ids.has(rule.id)) issues.push({ path: jsonPath([...path, "id"]), message: `duplicate rule id "${rule.id}" in model "${model.id}"` });
     ids.add(rule.id);
-    const kind = ruleKind(rule);
-    if (kind === "fit" && "trait" in rule) {
+    if ("trait" in rule) {
       issues.push(...conditionIssues(rule.match, [...path, "match"]));
       return;
     }
-    if (kind === "absence" && "absence" in rule) {
-      if (rule.absence.visits !== undefined) issues.push(...conditionIssues(rule.absence.visits, [...path, "absence", "visits"]));
+    if (!("event" in rule)) {
+      issues.push(...timeRuleIssues(rule, path, stageNames));
       return;
     }
-    if ("setStage" in rule && rule.setStage !== undefined && !stageNames.has(rule.setStage)) {
+    if (rule.setStage !== undefined && !stageNames.has(rule.setStage)) {
       issues.push({ path: jsonPath([...path, "setStage"]), message: `no stage named "${rule.setStage}" in this model` });
     }
-    if ("all" in rule) rule.all.forEach((step, j) => issues.push(...whenIssues(step.when, [...path, "all", j, "when"])));
-    else if ("when" in rule) issues.push(...whenIssues(rule.when, [...path, "when"]));
+    issues.push(...globIssues(rule.when?.path, [...path, "when", "path"]));
+    for (const [key, cond] of Object.entries(rule.when?.props ?? {})) issues.push(...conditionIssues(cond, [...path, "when", "props", key]));
+    issues.push(...visitIssues(rule.when, [...path, "when"]));
   });
   return issues;
 }
