@@ -34,6 +34,8 @@ export const webhookCauseSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("absence"), rule: z.string().min(1).optional() }),
   /** Time alone turned a relative trait condition (`within`, `olderThan`) true or false. */
   z.object({ kind: z.literal("time") }),
+  /** An operator acted on the lead: adjusted its points or lifted its disqualification, with a reason. */
+  z.object({ kind: z.literal("operator"), action: z.enum(["adjust", "requalify"]).optional(), reason: z.string().optional() }),
   /** Two leads were merged (identify/alias) and the merged score changed the value. */
   z.object({ kind: z.literal("merge") }),
   /** The site's scoring config changed and re-scoring the lead changed the value. */

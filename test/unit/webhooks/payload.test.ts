@@ -63,7 +63,7 @@ describe("buildWebhookBody", () => {
     expect(WEBHOOK_TYPES).toEqual(["lead.label_changed", "lead.stage_changed", "lead.grade_changed", "lead.disqualified", "lead.promo_issued"]);
   });
 
-  it("accepts a grade change with its direction, grade and model, and the absence and time causes", () => {
+  it("accepts a grade change with its direction, grade and model, and the absence, time and operator causes", () => {
     const data = (cause: unknown, extra: Record<string, unknown> = {}) => ({
       site: "demo",
       lead: { id: "l1", anonymousIds: ["a1"], score: 12, label: "cold", stage: "lead", grade: "B", model: "b2b", traits: {} },
@@ -78,6 +78,7 @@ describe("buildWebhookBody", () => {
     expect(parse("lead.grade_changed", data({ kind: "config" }))).toBe(false);
     expect(parse("lead.label_changed", data({ kind: "absence", rule: "idle-30d" }, { direction: "down" }))).toBe(true);
     expect(parse("lead.label_changed", data({ kind: "time" }, { direction: "up" }))).toBe(true);
+    expect(parse("lead.label_changed", data({ kind: "operator", action: "adjust", reason: "called us" }, { direction: "up" }))).toBe(true);
   });
 
   it("parseWebhookBody reports malformed JSON as a failed parse", () => {
