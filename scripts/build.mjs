@@ -11,7 +11,7 @@ import { buildAssets } from "./build-assets.mjs";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Every visitor of every customer downloads the snippet: the budget is the gzip -9 size in bytes. */
-export const SIZE_BUDGET = 1600;
+export const SIZE_BUDGET = 1750;
 
 /**
  * Bundles snippet/index.ts into one minified IIFE.

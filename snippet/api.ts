@@ -3,8 +3,11 @@ import { drop, enqueue, flush, type Props } from "./queue";
 import { ids, setConsent } from "./store";
 import { randomId } from "./id";
 
-/** `leadscore.track(name, props?)`: a custom or standard event (`cart_add`, `signup`, …). */
-export const track = (n: string, p?: Props) => enqueue({ k: "t", n, p });
+/**
+ * `leadscore.track(name, props?)`: a custom or standard event (`cart_add`, `signup`, …). `now` (internal)
+ * sends on the next task: a click that leaves the page should not depend on the pagehide flush alone.
+ */
+export const track = (n: string, p?: Props, now?: unknown) => enqueue({ k: "t", n, p }, now);
 
 // What the last page view was about: the path, plus the query with data-track-query. Never empty
 // once set (a path starts with "/"), so it also tells the first page view of the document.

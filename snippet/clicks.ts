@@ -1,14 +1,14 @@
 import { track } from "./api";
 import { ACTIVE } from "./config";
 import { listen } from "./dom";
-
-const PROP = "data-leadscore-prop-"; // 20 characters
+import { trackLink } from "./links";
 
 /**
  * `<button data-leadscore-event="quote_request" data-leadscore-prop-plan="pro">` tracks
  * `quote_request {plan: "pro"}` when it, or something up to five levels inside it (an icon, a <span>),
  * is clicked. The depth limit keeps a tagged page-wide wrapper from claiming every click below it.
- * Captured, so a site handler that stops propagation does not hide the click.
+ * Captured, so a site handler that stops propagation does not hide the click. An untagged click on a
+ * link may still be a download or an outbound click (links.ts).
  */
 if (ACTIVE)
   listen(
@@ -18,10 +18,11 @@ if (ACTIVE)
         const name = el.getAttribute("data-leadscore-event");
         if (name) {
           const p: Record<string, string> = {};
-          for (const a of el.attributes) if (!a.name.indexOf(PROP)) p[a.name.slice(20)] = a.value;
+          for (const a of el.attributes) if (!a.name.indexOf("data-leadscore-prop-")) p[a.name.slice(20)] = a.value; // 20 characters
           return track(name, p);
         }
       }
+      trackLink((e.target as Element).closest("a"));
     },
     true,
   );

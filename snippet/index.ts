@@ -7,11 +7,12 @@
  *
  *   <script>window.leadscore=window.leadscore||{q:[]};"track page identify consent reset on".split(" ").forEach(function(m){leadscore[m]=leadscore[m]||function(){leadscore.q.push([m,arguments])}})</script>
  *
- * Attributes: data-site (required), data-endpoint, data-consent="required", data-track-query.
- * The wire format is in docs/WIRE.md. Built by scripts/build.mjs into one IIFE with a 1,600-byte gzip
+ * Attributes: data-site (required), data-endpoint, data-consent="required", data-track-query,
+ * data-no-downloads, data-no-outbound.
+ * The wire format is in docs/WIRE.md. Built by scripts/build.mjs into one IIFE with a 1,750-byte gzip
  * budget: prefer shared helpers and short wire keys to new code paths.
  *
- * The capture modules (pageviews, clicks, forms, chat) hook the page as they are imported, each behind
+ * The capture modules (pageviews, clicks with links, forms, chat) hook the page as they are imported, each behind
  * config's ACTIVE, because a start() function per module costs bytes in every visitor's download.
  */
 import { consent, identify, page, reset, track } from "./api";

@@ -9,7 +9,7 @@ export type { Contribution };
 
 export interface Bar {
   rule: string;
-  kind: "behaviour" | "fit" | "adjustment";
+  kind: "behaviour" | "fit" | "operator" | "adjustment";
   points: number;
   rawPoints?: number;
   count?: number;

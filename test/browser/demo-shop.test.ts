@@ -93,6 +93,17 @@ describe("the demo shop in real Chromium", () => {
     removeDir(dir);
   });
 
+  /** The demo lead of an anonymous id, once the worker shows the rule's contribution. */
+  function leadWith(anonymousId: string, rule: string): Promise<any> {
+    return eventually(
+      async () => {
+        const r = await api.getLead("demo", anonymousId);
+        return r.status === 200 && contribution(r.body, rule) ? r.body : undefined;
+      },
+      { what: `the ${rule} contribution of ${anonymousId}` },
+    );
+  }
+
   function dumpOnFailure(extra: () => string = () => "") {
     onTestFailed(() => console.error(`--- worker log ---\n${tailLogs(worker)}\n${extra()}`));
   }
@@ -260,6 +271,45 @@ describe("the demo shop in real Chromium", () => {
     expect({ lead: known.promo, answered: codesAnswered, delivered: codesDelivered }).toEqual({ lead: code, answered: [code], delivered: [code] });
   });
 
+  it("captures a PDF download and an outbound link with no tagging, and both still navigate", async () => {
+    const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA, acceptDownloads: true });
+    const net = recordBatches(context, worker.url);
+    // The outbound site is not on this machine: the browser's request to it is answered here, which is
+    // also the proof that the click really navigated there.
+    const outboundHits: string[] = [];
+    await context.route("https://sca.coffee/**", (route) => {
+      outboundHits.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: "<!doctype html><title>SCA</title>standards" });
+    });
+    const page = await context.newPage();
+    dumpOnFailure(() => `--- batches ---\n${JSON.stringify(net.batches.map((b) => b.body))}`);
+    try {
+      await page.goto(`${worker.url}/brew-guide.html`);
+      await eventually(() => net.events().find((e) => e.n === "page_view"), { what: "the guide's page view" });
+
+      // A PDF link: Chromium either shows it or downloads it; either way the browser fetched the file.
+      const pdfResponse = page.context().waitForEvent("response", (r) => r.url() === `${worker.url}/brew-card.pdf`);
+      await page.click("a[data-brew-card]");
+      const pdf = await pdfResponse;
+      expect(pdf.status()).toBe(200);
+      expect(pdf.headers()["content-type"]).toBe("application/pdf");
+      const download = await eventually(() => net.events().find((e) => e.n === "download"), { what: "the download event at the worker" });
+      expect(download).toMatchObject({ k: "t", p: { file: "brew-card.pdf" } });
+
+      if (!page.url().endsWith("/brew-guide.html")) await page.goto(`${worker.url}/brew-guide.html`);
+      await Promise.all([page.waitForURL("https://sca.coffee/research/coffee-standards"), page.click("a[data-outbound]")]);
+      expect(outboundHits).toEqual(["https://sca.coffee/research/coffee-standards"]);
+      const outbound = await eventually(() => net.events().find((e) => e.n === "outbound_click"), { what: "the outbound click at the worker" });
+      expect(outbound).toMatchObject({ k: "t", p: { host: "sca.coffee" } });
+
+      // The shop model scores the PDF download (rule brew-card on ext "pdf", which the engine reads from the file name).
+      const lead = await leadWith(download.a!, "brew-card");
+      expect(contribution(lead, "brew-card")).toMatchObject({ rawPoints: 5, count: 1 });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sends and stores nothing before leadscore.consent(true) on a page with data-consent="required"', async () => {
     // Two visitors side by side on the worker's own origin (allowed for the demo site): one page
     // requires consent, the other is the control that shows when an unconsented batch would have gone.
@@ -310,13 +360,7 @@ describe("the demo shop in real Chromium", () => {
 
       await eventually(() => gated.net.answers.length > 0, { what: "the worker's answer" });
       expect(gated.net.answers[0]!.status).toBe(200);
-      const lead = await eventually(
-        async () => {
-          const r = await api.getLead("demo", sent.a);
-          return r.status === 200 && contribution(r.body, "quote-request") ? r.body : undefined;
-        },
-        { what: "the consented visitor's lead" },
-      );
+      const lead = await leadWith(sent.a!, "quote-request");
       expect(contribution(lead, "quote-request")).toMatchObject({ rawPoints: 25, count: 1 });
     } finally {
       await gated.context.close();

@@ -113,8 +113,20 @@ function servePage(path: string, site: string, options: { attrs?: string; head?:
   return siteOrigin + path;
 }
 
+/**
+ * Counts the page's fetches (started, and settled one way or the other), so a test can wait for the
+ * positive signal "every request the snippet made was answered" instead of sleeping.
+ */
+const FETCH_PROBE = `(() => {
+  const real = window.fetch, count = (window.__fetches = { started: 0, settled: 0 });
+  window.fetch = function () { count.started++; return real.apply(this, arguments).finally(() => count.settled++); };
+})()`;
+
 async function open(url: string, init?: string): Promise<Page> {
   context = await browser.newContext();
+  // A fake clock that flows like the real one until a test runs it forward (quiet()).
+  await context.clock.install();
+  await context.addInitScript(FETCH_PROBE);
   const page = await context.newPage();
   if (init) await page.addInitScript(init);
   await page.goto(url);
@@ -135,10 +147,40 @@ async function waitFor<T>(probe: () => T | undefined | false, what: string, time
   }
 }
 
-/** Waits until the site has sent `count` events, then a little longer to catch any extra. */
-async function eventsAfter(site: string, count: number, settleMs = 1_500): Promise<WireEvent[]> {
+async function waitForPage<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The snippet's longest timer: its last retry, 4 s after the third attempt (snippet/queue.ts); its send window is 1 s. */
+const SNIPPET_TIMERS_MS = 5_000;
+
+const fetchCount = (page: Page) => page.evaluate(() => (window as any).__fetches as { started: number; settled: number });
+
+/** Until every request the page started has been answered (answered means the stand-in worker recorded it). */
+const answered = (page: Page) => waitForPage(async () => ((c) => c.started === c.settled && c)(await fetchCount(page)), "the page's requests to be answered");
+
+/**
+ * Proves that nothing more will be sent: runs the page's clock past every timer the snippet can have
+ * armed and waits until what that sent was answered, round after round, until a round sends nothing.
+ */
+async function quiet(page: Page): Promise<void> {
+  for (;;) {
+    const before = (await answered(page)).started;
+    await page.clock.runFor(SNIPPET_TIMERS_MS);
+    if ((await answered(page)).started === before) return;
+  }
+}
+
+/** Waits until the site has sent `count` events, then until the page is quiet (nothing else on its way). */
+async function eventsAfter(page: Page, site: string, count: number): Promise<WireEvent[]> {
   await waitFor(() => events(site).length >= count, `${count} events from ${site}`);
-  await new Promise((r) => setTimeout(r, settleMs));
+  await quiet(page);
   return events(site);
 }
 
@@ -181,7 +223,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     await page.evaluate(() => history.replaceState({}, "", "/spa/c"));
     await page.evaluate(() => history.replaceState({ same: 1 }, "", "/spa/c"));
     await page.evaluate(() => history.back());
-    await eventsAfter(site, 4);
+    await eventsAfter(page, site, 4);
     // back() returns to the entry the query-only push made: a path change from /spa/c, with its query.
     expect(pageViewPaths(site)).toEqual(["/spa/a", "/spa/b", "/spa/c", "/spa/b?tab=2"]);
   });
@@ -192,7 +234,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     await waitFor(() => events(site).length, "the load's page view");
     await page.evaluate(() => history.pushState({}, "", "/q?page=2"));
     await page.evaluate(() => history.pushState({}, "", "/q?page=2#top"));
-    await eventsAfter(site, 2);
+    await eventsAfter(page, site, 2);
     expect(pageViewPaths(site)).toEqual(["/q", "/q?page=2"]);
   });
 
@@ -203,7 +245,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     // What Chromium dispatches when it restores the page from the cache.
     await page.evaluate(() => dispatchEvent(new PageTransitionEvent("pageshow", { persisted: true })));
     await page.evaluate(() => dispatchEvent(new PageTransitionEvent("pageshow", { persisted: false })));
-    await eventsAfter(site, 2);
+    await eventsAfter(page, site, 2);
     expect(pageViewPaths(site)).toEqual(["/bfcache", "/bfcache"]);
   });
 
@@ -216,11 +258,48 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     await waitFor(() => events(site).length, "the load's page view");
     await page.click("#inner");
     await page.click("#deep");
-    await eventsAfter(site, 2);
+    await eventsAfter(page, site, 2);
     const tracked = events(site).filter((e) => e.k === "t");
     expect(tracked).toHaveLength(1);
     expect(tracked[0]).toMatchObject({ n: "quote_request", p: { plan: "pro", "seat-count": "5" } });
     expect(tracked[0]!.l).toContain("/click");
+  });
+
+  it("tracks clicks on file links as download and on other hosts' links as outbound_click, untagged", async () => {
+    const site = newSite();
+    const body = `<a id="pdf" href="/files/Brew%20Card.PDF" target="_blank">card</a> <a id="zip" href="/kit.zip" target="_blank" download>kit</a>
+      <a id="out" href="https://elsewhere.example/page?q=1" target="_blank">out</a> <a id="mail" href="mailto:a@b.example">mail</a>
+      <a id="same" href="/other" target="_blank">same host</a>
+      <a id="tagged" href="/guide.pdf" data-leadscore-event="guide_download" target="_blank"><span id="tagged-inner">guide</span></a>`;
+    const page = await open(servePage("/links", site, { body }));
+    await page.context().route("https://elsewhere.example/**", (route) => route.fulfill({ status: 200, body: "ok" }));
+    await waitFor(() => events(site).length, "the load's page view");
+    // Links open in new tabs here, so every event is sent by this page; the demo shop test follows links in place.
+    for (const id of ["#zip", "#out", "#mail", "#same", "#tagged-inner", "#pdf"]) await page.click(id);
+    await waitFor(() => events(site).length >= 5, `the link events (so far ${JSON.stringify(events(site).map((e) => [e.n, e.p]))})`);
+    const tracked = events(site).filter((e) => e.k === "t").map((e) => [e.n, e.p]);
+    expect(tracked).toEqual([
+      ["download", { file: "kit.zip" }],
+      ["outbound_click", { host: "elsewhere.example" }],
+      ["guide_download", {}],
+      ["download", { file: "Brew%20Card.PDF" }],
+    ]);
+  });
+
+  it("captures no downloads with data-no-downloads and no outbound clicks with data-no-outbound", async () => {
+    const site = newSite();
+    const body = `<a id="pdf" href="/a.pdf" target="_blank">pdf</a> <a id="out" href="https://elsewhere.example/" target="_blank">out</a>
+      <button id="marker" data-leadscore-event="marker">marker</button>`;
+    const page = await open(servePage("/no-links", site, { body, attrs: "data-no-downloads data-no-outbound" }));
+    await page.context().route("https://elsewhere.example/**", (route) => route.fulfill({ status: 200, body: "ok" }));
+    await waitFor(() => events(site).length, "the load's page view");
+    await page.click("#pdf");
+    await page.click("#out");
+    // Clicked last, sent in the same batch as anything the two links would have queued.
+    await page.click("#marker");
+    await waitFor(() => names(site).includes("marker"), "the marker click");
+    await quiet(page);
+    expect(names(site)).toEqual(["page_view", "marker"]);
   });
 
   it("identifies from a data-leadscore-identify form, never reading secret fields", async () => {
@@ -247,7 +326,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     await waitFor(() => events(site).length, "the load's page view");
     await page.click("#plain-send");
     await page.click("#send");
-    await eventsAfter(site, 2);
+    await eventsAfter(page, site, 2);
     const identify = events(site).filter((e) => e.k === "i");
     expect(identify).toHaveLength(1);
     expect(identify[0]!.n).toBe("identify");
@@ -284,7 +363,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
       leadscore.track("late");
     </script>`;
     const page = await open(servePage("/stub", site, { head }));
-    await eventsAfter(site, 4);
+    await eventsAfter(page, site, 4);
     expect(batches(site)).toHaveLength(1);
     expect(batches(site)[0]!.u).toBe("grace@example.com");
     expect(names(site)).toEqual(["page_view", "early", "identify", "late"]);
@@ -303,7 +382,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
       setTimeout(() => ls.track("b"), 100);
       setTimeout(() => ls.track("c", { x: true }), 300);
     });
-    await eventsAfter(site, 4);
+    await eventsAfter(page, site, 4);
     expect(batches(site).map((b) => b.e.map((e) => e.n))).toEqual([["page_view"], ["a", "b", "c"]]);
   });
 
@@ -314,7 +393,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     await page.evaluate(() => {
       for (let i = 0; i < 120; i++) (window as any).leadscore.track("e" + i);
     });
-    await eventsAfter(site, 121, 500);
+    await eventsAfter(page, site, 121);
     expect(batches(site).map((b) => b.e.length)).toEqual([1, 50, 50, 20]);
     expect(new Set(events(site).map((e) => e.i)).size).toBe(121);
   });
@@ -336,12 +415,12 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
     const url = servePage("/consent", site, { attrs: 'data-consent="required"' });
     const page = await open(url);
     await page.evaluate(() => (window as any).leadscore.track("before_consent"));
-    await page.waitForTimeout(2_000);
+    await quiet(page);
     expect(batches(site)).toEqual([]);
     expect(await page.evaluate(() => [localStorage.length, document.cookie])).toEqual([0, ""]);
 
     await page.evaluate(() => (window as any).leadscore.consent(true));
-    await eventsAfter(site, 2, 500);
+    await eventsAfter(page, site, 2);
     expect(names(site)).toEqual(["page_view", "before_consent"]);
     expect(JSON.parse((await page.evaluate(() => localStorage.getItem("leadscore")))!)).toMatchObject({ a: batches(site)[0]!.a, c: true });
 
@@ -360,12 +439,12 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
       ls.consent(false);
       ls.track("also_dropped");
     });
-    await page.waitForTimeout(1_500);
+    await quiet(page);
     await page.evaluate(() => {
       (window as any).leadscore.consent(true);
       (window as any).leadscore.track("kept");
     });
-    await eventsAfter(site, 1, 1_000);
+    await eventsAfter(page, site, 1);
     expect(names(site)).toEqual(["kept"]);
     await page.evaluate(() => (window as any).leadscore.consent(false));
     expect(await page.evaluate(() => localStorage.getItem("leadscore"))).toBeNull();
@@ -374,7 +453,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
   it("treats Global Privacy Control like data-consent=required", async () => {
     const site = newSite();
     const page = await open(servePage("/gpc", site), "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })");
-    await page.waitForTimeout(1_500);
+    await quiet(page);
     expect(batches(site)).toEqual([]);
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     await page.evaluate(() => (window as any).leadscore.consent(true));
@@ -397,7 +476,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
       ls.reset();
       ls.track("after_reset");
     });
-    await eventsAfter(site, 5);
+    await eventsAfter(page, site, 5);
     const before = batches(site).find((b) => b.e.some((e) => e.n === "before_reset"))!;
     const after = batches(site).find((b) => b.e.some((e) => e.n === "after_reset"))!;
     expect(before).toMatchObject({ a: first!.a, u: "someone@example.com" });
@@ -444,9 +523,9 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
   it("retries after a network failure and a 429, then stops once answered", async () => {
     const site = newSite();
     answers.set(site, (_batch, nth) => (nth === 1 ? { status: 0 } : nth === 2 ? { status: 429, body: {} } : { status: 200, body: { lead: { label: "cold" }, actions: [] } }));
-    await open(servePage("/retry-network", site));
+    const page = await open(servePage("/retry-network", site));
     await waitFor(() => batches(site).length >= 3, "two retries");
-    await new Promise((r) => setTimeout(r, 5_000));
+    await quiet(page);
     const sent = batches(site);
     expect(sent).toHaveLength(3);
     expect(sent[1]).toEqual(sent[0]);
@@ -456,9 +535,9 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
   it("does not retry a batch the worker rejected as invalid", async () => {
     const site = newSite();
     answers.set(site, () => ({ status: 400, body: { error: { code: "invalid", message: "no" } } }));
-    await open(servePage("/rejected", site));
+    const page = await open(servePage("/rejected", site));
     await waitFor(() => batches(site).length, "the first request");
-    await new Promise((r) => setTimeout(r, 2_500));
+    await quiet(page);
     expect(batches(site)).toHaveLength(1);
   });
 
@@ -548,7 +627,7 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
       w.openHubSpot();
       w.Tawk_API.onChatStarted({});
     });
-    await eventsAfter(site, 6);
+    await eventsAfter(page, site, 6);
     expect(names(site)).toEqual(["page_view", "chat_open", "chat_open", "chat_open", "chat_open", "chat_open"]);
     // Hooked once each, although the page was scanned twice.
     expect(await page.evaluate(() => (window as any).$crisp.length)).toBe(1);
@@ -557,8 +636,8 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
   it("runs once when the script is on the page twice", async () => {
     const site = newSite();
     const tag = `<script defer src="${workerOrigin}/leadscore.js" data-site="${site}"></script>`;
-    await open(servePage("/twice", site, { head: tag }));
-    await eventsAfter(site, 1);
+    const page = await open(servePage("/twice", site, { head: tag }));
+    await eventsAfter(page, site, 1);
     expect(names(site)).toEqual(["page_view"]);
   });
 });

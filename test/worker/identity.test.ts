@@ -19,7 +19,13 @@ function uid(prefix: string): string {
 }
 
 beforeAll(async () => {
-  expect((await putConfig(SITE, shopConfig(SITE, { writeKey: { env: "TEST_WRITE_KEY" } }))).status).toBe(200);
+  const config = shopConfig(SITE, { writeKey: { env: "TEST_WRITE_KEY" } });
+  // Channel and UTM rules that only server-side context can satisfy (no URL on these calls).
+  config.models[0]!.rules.push(
+    { id: "email-click", event: "email_click", when: { channel: "email" }, points: 7 } as never,
+    { id: "spring", event: "page_view", when: { utmCampaign: "spring-sale", utmSource: "newsletter" }, points: 3 } as never,
+  );
+  expect((await putConfig(SITE, config)).status).toBe(200);
 });
 
 describe("anonymous to known", () => {
@@ -129,6 +135,23 @@ describe("Segment-compatible ingestion", () => {
     const lead = await getLead(SITE, user);
     expect(lead.body.score).toBe(31 + 25);
     expect(lead.body.traits.company).toBe("Acme");
+  });
+
+  it("reads the channel and UTM values from context.campaign, context.page and properties.channel", async () => {
+    const user = `${uid("chan")}@example.com`;
+    const click = { userId: user, event: "Email Link Clicked" };
+    // context.channel "server" is where the call came from (Segment's libraries set it), not a marketing channel.
+    await segment("/v1/track", { ...click, messageId: uid("m"), context: { channel: "server" } });
+    expect((await getLead(SITE, user)).body.score).toBe(0);
+    await segment("/v1/track", { ...click, messageId: uid("m"), context: { campaign: { medium: "email", source: "newsletter" } } });
+    expect((await getLead(SITE, user)).body.score).toBe(7);
+    await segment("/v1/track", { ...click, messageId: uid("m"), properties: { channel: "Email" } });
+    expect((await getLead(SITE, user)).body.score).toBe(7 + 7);
+    // A page known only by its path and search: the UTM query still reaches the rules (pages rule: +1).
+    await segment("/v1/page", { userId: user, messageId: uid("m"), context: { page: { path: "/spring", search: "?utm_source=newsletter&utm_campaign=spring-sale" } } });
+    expect((await getLead(SITE, user)).body.score).toBe(7 + 7 + 3 + 1);
+    await segment("/v1/page", { userId: user, messageId: uid("m"), context: { campaign: { source: "newsletter", name: "spring-sale" } }, properties: { path: "/spring" } });
+    expect((await getLead(SITE, user)).body.score).toBe(7 + 7 + 3 + 1 + 3 + 1);
   });
 
   it("counts a duplicate messageId once", async () => {

@@ -52,11 +52,12 @@ function isRootTypeMismatch(issues: readonly ZodIssue[]): boolean {
 }
 
 /**
- * Union branches whose key names the author's intent: a config rule with `trait` is a fit rule,
- * otherwise a behaviour rule. Data, so a new rule kind adds a row rather than a branch.
+ * Union branches whose key names the author's intent: in a config's rules, `trait` is a fit rule,
+ * `absence` an absence rule, `all` a combined rule, anything else a behaviour rule (ruleSchema's
+ * order). Data, so a new rule kind adds a key rather than a branch.
  */
-const BRANCH_BY_KEY: ReadonlyArray<{ parent: string; key: string; branch: number; otherwise: number }> = [
-  { parent: "rules", key: "trait", branch: 1, otherwise: 0 },
+const BRANCH_BY_KEY: ReadonlyArray<{ parent: string; keys: Readonly<Record<string, number>>; otherwise: number; branches: number }> = [
+  { parent: "rules", keys: { trait: 1, absence: 2, all: 3 }, otherwise: 0, branches: 4 },
 ];
 
 /**
@@ -67,10 +68,8 @@ function chooseBranch(issue: UnionIssue, value: unknown, path: readonly Property
   const branches = issue.errors;
   const parent = path.length >= 2 ? path[path.length - 2] : undefined;
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    for (const row of BRANCH_BY_KEY) {
-      if (row.parent !== parent || branches.length <= Math.max(row.branch, row.otherwise)) continue;
-      return branches[row.key in value ? row.branch : row.otherwise];
-    }
+    const row = BRANCH_BY_KEY.find((r) => r.parent === parent && r.branches === branches.length);
+    if (row) return branches[Object.entries(row.keys).find(([key]) => key in value)?.[1] ?? row.otherwise];
   }
   const matched = branches.filter((b) => !isRootTypeMismatch(b));
   if (!matched.length) return undefined;

@@ -1,4 +1,4 @@
-import type { ScoringEvent } from "../scoring";
+import { CHANNELS, type ScoringEvent } from "../scoring";
 import type { SegmentMessage } from "./segment-schema";
 
 /**
@@ -50,26 +50,80 @@ function flatten(record: Record<string, unknown> | undefined): Record<string, st
   return out;
 }
 
-function pageContext(message: SegmentMessage): Record<string, unknown> {
-  const page = message.context?.page;
-  return page && typeof page === "object" ? (page as Record<string, unknown>) : {};
+function contextObject(message: SegmentMessage, key: string): Record<string, unknown> {
+  const value = message.context?.[key];
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** Converts one Segment message into an engine event (alias carries none: it only merges). */
+/** Segment's `context.campaign` keys and the UTM props the engine's `utmSource`/`utmMedium`/`utmCampaign` read. */
+const CAMPAIGN_PROPS: ReadonlyArray<readonly [string, string]> = [
+  ["source", "utm_source"],
+  ["medium", "utm_medium"],
+  ["name", "utm_campaign"],
+  ["term", "utm_term"],
+  ["content", "utm_content"],
+];
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/** The campaign as UTM props (what the event's own properties say wins). */
+function campaignProps(message: SegmentMessage): Record<string, string> {
+  const campaign = contextObject(message, "campaign");
+  const out: Record<string, string> = {};
+  for (const [from, to] of CAMPAIGN_PROPS) {
+    const value = text(campaign[from]);
+    if (value !== undefined && message.properties?.[to] === undefined) out[to] = value;
+  }
+  return out;
+}
+
+/**
+ * A marketing channel the sender named: `properties.channel`, else `context.channel`. Segment's own
+ * libraries put "server", "browser" or "mobile" in `context.channel` (where the call came from, not how
+ * the person arrived), so only the engine's channel names count.
+ */
+function namedChannel(message: SegmentMessage): string | undefined {
+  for (const value of [message.properties?.channel, message.context?.channel]) {
+    const name = text(value)?.trim().toLowerCase();
+    if (name && (CHANNELS as readonly string[]).includes(name)) return name;
+  }
+  return undefined;
+}
+
+/** The page the call describes: `properties` first (a `page` call's own), then `context.page`. */
+function pageFields(message: SegmentMessage): Pick<ScoringEvent, "url" | "path" | "referrer"> {
+  const page = contextObject(message, "page");
+  const pick = (key: string) => text(message.properties?.[key]) ?? text(page[key]);
+  const out: Pick<ScoringEvent, "url" | "path" | "referrer"> = {};
+  const path = pick("path");
+  const search = pick("search");
+  // A page without a URL but with path and search still carries its UTM query to the engine.
+  const url = pick("url") ?? (path !== undefined && search !== undefined ? path + (search.startsWith("?") ? search : `?${search}`) : undefined);
+  const referrer = pick("referrer");
+  if (url !== undefined) out.url = url;
+  if (path !== undefined) out.path = path;
+  if (referrer !== undefined) out.referrer = referrer;
+  return out;
+}
+
+/**
+ * Converts one Segment message into an engine event (alias carries none: it only merges). Page, campaign
+ * and channel come from `properties` and `context` the way Segment's libraries send them, so channel and
+ * UTM rules score server-side events as they score the snippet's.
+ *
+ * @example toScoringEvent({ type: "track", event: "Email Link Clicked", context: { campaign: { medium: "email" } } }, "m1", ts)
+ * // { id: "m1", name: "email_click", ts, props: { utm_medium: "email" } }
+ */
 export function toScoringEvent(message: SegmentMessage, id: string, ts: number): ScoringEvent | null {
-  const page = pageContext(message);
-  const url = (message.properties?.url ?? page.url) as string | undefined;
-  const path = (message.properties?.path ?? page.path) as string | undefined;
-  const referrer = (message.properties?.referrer ?? page.referrer) as string | undefined;
-  const base: ScoringEvent = { id, name: "", ts };
-  if (typeof url === "string") base.url = url;
-  if (typeof path === "string") base.path = path;
-  if (typeof referrer === "string") base.referrer = referrer;
+  const base: ScoringEvent = { id, name: "", ts, ...pageFields(message) };
+  const channel = namedChannel(message);
+  if (channel) base.channel = channel;
+  const campaign = campaignProps(message);
   switch (message.type) {
     case "track":
-      return { ...base, name: standardName(message.event!), props: flatten(message.properties) ?? {} };
+      return { ...base, name: standardName(message.event!), props: flatten({ ...campaign, ...message.properties }) ?? {} };
     case "page":
-      return { ...base, name: "page_view", props: flatten({ ...message.properties, ...(message.name ? { name: message.name } : {}) }) ?? {} };
+      return { ...base, name: "page_view", props: flatten({ ...campaign, ...message.properties, ...(message.name ? { name: message.name } : {}) }) ?? {} };
     case "identify":
       return { ...base, name: "identify", traits: withEmail(message.traits ?? {}, message.userId) };
     case "group":

@@ -6,9 +6,10 @@ import { diffViews } from "./changes";
 import { compile, type CompiledConfig } from "./compile";
 import { nextCrossingCompiled } from "./crossing";
 import { ingest, rememberEvent } from "./ingest";
+import { nextTraitFlip } from "./relative";
 import type { ScoringConfig } from "./schema";
 import { cloneState, compareEarners, newLeadState } from "./state";
-import type { Change, LeadState, ScoringEvent } from "./types";
+import type { Cause, Change, LeadState, ScoringEvent } from "./types";
 import { activeSnapshot, settle, viewCompiled } from "./view";
 
 export interface Step {
@@ -18,24 +19,49 @@ export interface Step {
   event?: ScoringEvent;
 }
 
+/** Why the lead moved at `at` with no event: an absence rule of the shown model firing then, or decay. */
+function timeCause(state: LeadState, compiled: CompiledConfig, at: number): Cause {
+  const step = activeSnapshot(state, compiled, at - 1).curve.steps.find((s) => s.at === at);
+  return step ? { kind: "absence", rule: step.rule } : { kind: "decay" };
+}
+
 /**
- * Move the (mutable) state's clock to `now`, one decay crossing at a time; `onStep` hears every
- * crossing that changed what the lead shows, at the exact instant it happened.
+ * Move the clock to `end` through a stretch where no relative condition flips: the score only falls
+ * there, so one crossing at a time, each found exactly.
+ */
+function advanceFalling(state: LeadState, compiled: CompiledConfig, end: number, onStep: (step: Step) => void): void {
+  while (end > state.clock) {
+    const before = viewCompiled(state, compiled, state.clock);
+    const target = activeSnapshot(state, compiled, end);
+    // The score only falls between events: if nothing shows a move at `end`, nothing moved before it.
+    const moved = target.disqualifiedBy.length === 0 && (before.labelRank !== target.labelIndex || before.stageRank !== target.stageIndex);
+    const at = moved ? nextCrossingCompiled(state, compiled, state.clock) : null;
+    if (at === null || at > end) {
+      settle(state, compiled, end);
+      return;
+    }
+    const cause = timeCause(state, compiled, at);
+    settle(state, compiled, at);
+    const changes = diffViews(before, viewCompiled(state, compiled, at), at, cause);
+    if (changes.length) onStep({ at, changes });
+  }
+}
+
+/**
+ * Move the (mutable) state's clock to `now`: decay crossings and absence firings at the exact instant
+ * they happened, and at each instant a relative trait condition flips (cause `time`), a re-read of
+ * the lead there. `onStep` hears every step that changed what the lead shows.
  */
 export function advanceInPlace(state: LeadState, compiled: CompiledConfig, now: number, onStep: (step: Step) => void): void {
   while (now > state.clock) {
+    const flip = nextTraitFlip(compiled, state.traits, state.clock);
+    if (flip === null || flip > now) return advanceFalling(state, compiled, now, onStep);
+    // Up to the last instant the old truth holds, then the flip itself, which may move the lead up too.
+    advanceFalling(state, compiled, flip - 1, onStep);
     const before = viewCompiled(state, compiled, state.clock);
-    const target = activeSnapshot(state, compiled, now);
-    // The score only falls between events: if nothing shows a move at `now`, nothing moved before it.
-    const moved = target.disqualifiedBy.length === 0 && (before.labelRank !== target.labelIndex || before.stageRank !== target.stageIndex);
-    const at = moved ? nextCrossingCompiled(state, compiled, state.clock) : null;
-    if (at === null || at > now) {
-      settle(state, compiled, now);
-      return;
-    }
-    settle(state, compiled, at);
-    const changes = diffViews(before, viewCompiled(state, compiled, at), at, { kind: "decay" });
-    if (changes.length) onStep({ at, changes });
+    settle(state, compiled, flip);
+    const changes = diffViews(before, viewCompiled(state, compiled, flip), flip, { kind: "time" });
+    if (changes.length) onStep({ at: flip, changes });
   }
 }
 
@@ -90,7 +116,8 @@ export function applyEvents(state: LeadState, events: ScoringEvent[], config: Sc
 }
 
 /**
- * Let time pass: the label and stage moves decay causes up to `now` (cause `decay`). Idempotent:
+ * Let time pass: what decay (cause `decay`), absence rules (cause `absence`) and relative trait
+ * conditions flipping (cause `time`) change up to `now`, each at its exact instant. Idempotent:
  * advancing again to the same instant changes nothing. The Durable Object alarm calls this.
  *
  * @example const { state, changes } = advance(prev, config, alarmTime);

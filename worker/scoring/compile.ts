@@ -5,7 +5,7 @@
 import { matches } from "./condition";
 import { durationMs } from "./duration";
 import type { EventFacts } from "./event-facts";
-import type { Band, BehaviourRule, Condition, FitRule, Model, Rule, ScoringConfig } from "./schema";
+import type { AbsenceRule, Band, BehaviourRule, CombinedRule, Condition, FitRule, Model, Rule, ScoringConfig, When } from "./schema";
 import type { ScoringEvent } from "./types";
 import { compileContentStages, compileWhen } from "./when";
 
@@ -14,6 +14,8 @@ export const DEFAULT_STAGES: Band[] = [{ name: "lead" }];
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
+/** Inactivity that ends a visit unless the model says otherwise, as analytics tools count sessions. */
+export const DEFAULT_VISIT_TIMEOUT_MS = 30 * 60_000;
 
 /** UTC bucket number of an instant, per cap period. Weeks start on Monday (1970-01-01 was a Thursday). */
 export const BUCKET_OF: Record<"hour" | "day" | "week", (ts: number) => number> = {
@@ -47,12 +49,33 @@ export interface CompiledBehaviourRule {
   cap?: CompiledCap;
   disqualify: boolean;
   setStage?: number;
+  /** least ms between two earnings: a visit-count rule earns once per window unless it has a cap */
+  spacing?: number;
   test: (event: ScoringEvent, facts: EventFacts) => boolean;
+}
+
+/** An absence rule: its scoring part, and when it fires. */
+export interface CompiledAbsenceRule {
+  rule: CompiledBehaviourRule;
+  after: number;
+  /** the event names that count as activity; undefined: every event */
+  events?: Set<string>;
+  visits?: Condition;
+}
+
+/** A combined rule: its scoring part, and the steps that must all happen within `within` ms. */
+export interface CompiledCombinedRule {
+  rule: CompiledBehaviourRule;
+  steps: Array<{ names: Set<string> | "*"; test: (event: ScoringEvent, facts: EventFacts) => boolean }>;
+  inOrder: boolean;
+  within: number;
 }
 
 export interface CompiledFitRule {
   kind: "fit";
   id: string;
+  /** the trait's name as the rule gives it ("address.city") */
+  trait: string;
   points: number;
   disqualify: boolean;
   value: (traits: Record<string, unknown>) => unknown;
@@ -62,11 +85,18 @@ export interface CompiledFitRule {
 export interface CompiledModel {
   id: string;
   source: Model;
-  audience?: (traits: Record<string, unknown>) => boolean;
+  audience?: (traits: Record<string, unknown>, now: number) => boolean;
   combine: "sum" | "separate";
   scaleMin: number;
   scaleMax: number;
+  /** every rule that earns points from events or time: behaviour, absence and combined rules */
   behaviour: CompiledBehaviourRule[];
+  absence: CompiledAbsenceRule[];
+  combined: CompiledCombinedRule[];
+  visits: { timeout: number; newOnCampaign: boolean; keep: number };
+  audienceClauses: Array<Array<[string, Condition]>>;
+  /** whether a fit rule or an audience tests a date relative to now (relative.ts) */
+  relative: boolean;
   byEvent: Map<string, CompiledBehaviourRule[]>;
   anyEvent: CompiledBehaviourRule[];
   fit: CompiledFitRule[];
@@ -120,10 +150,40 @@ function isFitRule(rule: Rule): rule is FitRule {
   return "trait" in rule;
 }
 
-function compileAudience(audience: Model["audience"]): CompiledModel["audience"] {
-  if (audience === undefined) return undefined;
-  const clauses = (Array.isArray(audience) ? audience : [audience]).map((clause) => Object.entries(clause));
-  return (traits) => clauses.some((entries) => entries.every(([trait, cond]) => matches(traitValue(traits, trait), cond)));
+/** Which kind of rule a config entry is, by the key only that kind has. */
+export function ruleKind(rule: Rule): "fit" | "absence" | "combined" | "behaviour" {
+  return "trait" in rule ? "fit" : "absence" in rule ? "absence" : "all" in rule ? "combined" : "behaviour";
+}
+
+function audienceClauses(audience: Model["audience"]): Array<Array<[string, Condition]>> {
+  if (audience === undefined) return [];
+  return (Array.isArray(audience) ? audience : [audience]).map((clause) => Object.entries(clause));
+}
+
+function compileAudience(clauses: Array<Array<[string, Condition]>>): CompiledModel["audience"] {
+  if (!clauses.length) return undefined;
+  return (traits, now) => clauses.some((entries) => entries.every(([trait, cond]) => matches(traitValue(traits, trait), cond, now)));
+}
+
+/** Whether a condition tests a date relative to now anywhere inside it. */
+export function isRelative(cond: Condition): boolean {
+  if (cond === null || typeof cond !== "object" || Array.isArray(cond)) return false;
+  return cond.within !== undefined || cond.olderThan !== undefined || (cond.not !== undefined && isRelative(cond.not));
+}
+
+function compileCap(cap: BehaviourRule["cap"]): CompiledCap | undefined {
+  if (cap === undefined) return undefined;
+  return cap === "once" ? { max: 1 } : { max: cap.max, ...(cap.per ? { bucket: BUCKET_OF[cap.per] } : {}) };
+}
+
+function names(event: string | string[]): Set<string> | "*" {
+  const list = typeof event === "string" ? [event] : event;
+  return list.includes("*") ? "*" : new Set(list);
+}
+
+/** The longest `when.visits.within` of a list of `when`s: how long visit starts must be remembered. */
+function visitWindow(whens: Array<When | undefined>): number {
+  return Math.max(0, ...whens.map((w) => (w?.visits ? durationMs(w.visits.within) : 0)));
 }
 
 function compileModel(model: Model): CompiledModel {
@@ -131,39 +191,69 @@ function compileModel(model: Model): CompiledModel {
   const stages = compileBands(model.stages ?? DEFAULT_STAGES, true);
   const stageOf = compileContentStages(model);
   const behaviour: CompiledBehaviourRule[] = [];
+  const absence: CompiledAbsenceRule[] = [];
+  const combined: CompiledCombinedRule[] = [];
   const fit: CompiledFitRule[] = [];
-  for (const rule of model.rules) {
+  const whens: Array<When | undefined> = [];
+  const scoring = (rule: BehaviourRule | AbsenceRule | CombinedRule, when: When | undefined): CompiledBehaviourRule => {
     const points = rule.points ?? 0;
-    if (isFitRule(rule)) {
-      const trait = rule.trait;
-      fit.push({ kind: "fit", id: rule.id, points, disqualify: rule.disqualify ?? false, value: (t) => traitValue(t, trait), condition: rule.match });
-      continue;
-    }
-    const cap = rule.cap === undefined ? undefined : rule.cap === "once" ? { max: 1 } : { max: rule.cap.max, ...(rule.cap.per ? { bucket: BUCKET_OF[rule.cap.per] } : {}) };
-    const setStage = rule.setStage === undefined ? undefined : stages.index.get(rule.setStage);
-    behaviour.push({
+    const decay = "decay" in rule ? rule.decay : undefined;
+    const setStage = "setStage" in rule && rule.setStage !== undefined ? stages.index.get(rule.setStage) : undefined;
+    const cap = compileCap(rule.cap);
+    const compiled: CompiledBehaviourRule = {
       kind: "behaviour",
       id: rule.id,
       points,
       // Negative points never decay: decay must never raise a score (docs/CONFIG.md, "Negative points").
-      halfLife: points > 0 ? (rule.decay === undefined ? modelHalfLife : halfLifeOf(rule.decay)) : 0,
+      halfLife: points > 0 ? (decay === undefined ? modelHalfLife : halfLifeOf(decay)) : 0,
       ...(cap ? { cap } : {}),
-      disqualify: rule.disqualify ?? false,
+      disqualify: ("disqualify" in rule && rule.disqualify) || false,
       ...(setStage !== undefined ? { setStage } : {}),
-      test: compileWhen(rule.when, stageOf),
-    });
+      ...(when?.visits && !cap ? { spacing: durationMs(when.visits.within) } : {}),
+      test: compileWhen(when, stageOf),
+    };
+    behaviour.push(compiled);
+    return compiled;
+  };
+  for (const rule of model.rules) {
+    const kind = ruleKind(rule);
+    if (kind === "fit") {
+      const r = rule as FitRule;
+      fit.push({ kind: "fit", id: r.id, trait: r.trait, points: r.points ?? 0, disqualify: r.disqualify ?? false, value: (t) => traitValue(t, r.trait), condition: r.match });
+    } else if (kind === "absence") {
+      const r = rule as AbsenceRule;
+      absence.push({
+        rule: scoring(r, undefined),
+        after: durationMs(r.absence.after),
+        ...(r.absence.events && names(r.absence.events) !== "*" ? { events: names(r.absence.events) as Set<string> } : {}),
+        ...(r.absence.visits !== undefined ? { visits: r.absence.visits } : {}),
+      });
+    } else if (kind === "combined") {
+      const r = rule as CombinedRule;
+      whens.push(...r.all.map((step) => step.when));
+      combined.push({
+        rule: scoring(r, undefined),
+        steps: r.all.map((step) => ({ names: names(step.event), test: compileWhen(step.when, stageOf) })),
+        inOrder: r.inOrder ?? false,
+        within: durationMs(r.within),
+      });
+    } else {
+      whens.push((rule as BehaviourRule).when);
+      scoring(rule as BehaviourRule, (rule as BehaviourRule).when);
+    }
   }
   const byEvent = new Map<string, CompiledBehaviourRule[]>();
   const anyEvent: CompiledBehaviourRule[] = [];
   model.rules.forEach((rule) => {
-    if (isFitRule(rule)) return;
+    if (ruleKind(rule) !== "behaviour") return;
     const compiled = behaviour.find((b) => b.id === rule.id)!;
-    for (const name of typeof rule.event === "string" ? [rule.event] : rule.event) {
+    for (const name of typeof (rule as BehaviourRule).event === "string" ? [(rule as BehaviourRule).event as string] : ((rule as BehaviourRule).event as string[])) {
       if (name === "*") anyEvent.push(compiled);
       else byEvent.set(name, [...(byEvent.get(name) ?? []), compiled]);
     }
   });
-  const audience = compileAudience(model.audience);
+  const clauses = audienceClauses(model.audience);
+  const audience = compileAudience(clauses);
   return {
     id: model.id,
     source: model,
@@ -172,6 +262,15 @@ function compileModel(model: Model): CompiledModel {
     scaleMin: model.scale?.min ?? -Infinity,
     scaleMax: model.scale?.max ?? Infinity,
     behaviour,
+    absence,
+    combined,
+    visits: {
+      timeout: model.visits?.timeout !== undefined ? durationMs(model.visits.timeout) : DEFAULT_VISIT_TIMEOUT_MS,
+      newOnCampaign: model.visits?.newOnCampaign ?? true,
+      keep: visitWindow(whens),
+    },
+    audienceClauses: clauses,
+    relative: fit.some((r) => isRelative(r.condition)) || clauses.some((c) => c.some(([, cond]) => isRelative(cond))),
     byEvent,
     anyEvent,
     fit,
@@ -214,7 +313,7 @@ export function rulesForEvent(model: CompiledModel, name: string): CompiledBehav
   return model.behaviour.filter((r) => ids.has(r.id));
 }
 
-/** The first model whose audience matches the traits; a model without audience matches everyone. */
-export function activeModel(compiled: CompiledConfig, traits: Record<string, unknown>): CompiledModel {
-  return compiled.models.find((m) => !m.audience || m.audience(traits)) ?? compiled.models[0]!;
+/** The first model whose audience matches the traits at `now`; a model without audience matches everyone. */
+export function activeModel(compiled: CompiledConfig, traits: Record<string, unknown>, now: number): CompiledModel {
+  return compiled.models.find((m) => !m.audience || m.audience(traits, now)) ?? compiled.models[0]!;
 }

@@ -2,9 +2,10 @@
  * Evaluating a Condition (fit rules, audiences, event props) against one value.
  * Strings compare case-insensitively because traits come from free-text form fields ("CEO", "ceo").
  */
+import { durationMs } from "./duration";
 import type { Condition, ConditionObject } from "./schema";
 
-type Test = (value: unknown, cond: ConditionObject) => boolean;
+type Test = (value: unknown, cond: ConditionObject, now: number) => boolean;
 
 const REGEX_CACHE = new WeakMap<ConditionObject, RegExp>();
 
@@ -55,6 +56,17 @@ function regexOf(cond: ConditionObject): RegExp {
   return re;
 }
 
+/**
+ * A date trait as an instant: epoch milliseconds, or a string Date.parse reads ("2026-03-01",
+ * ISO 8601 with time). Anything else is no date.
+ */
+export function toInstant(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  const t = Date.parse(value.trim());
+  return Number.isFinite(t) ? t : undefined;
+}
+
 /** One entry per key a condition object can carry; a key that is present must pass. */
 const TESTS: Record<Exclude<keyof ConditionObject, "flags" | "not" | "exists">, Test> = {
   equals: (v, c) => scalarEquals(v, c.equals),
@@ -67,6 +79,9 @@ const TESTS: Record<Exclude<keyof ConditionObject, "flags" | "not" | "exists">, 
   endsWith: (v, c) => ends(v, c.endsWith!),
   startsWith: (v, c) => starts(v, c.startsWith!),
   contains: (v, c) => contains(v, c.contains!),
+  // Relative to `now`: the truth changes with time alone (relative.ts finds the instants it flips).
+  within: (v, c, now) => Math.abs((toInstant(v) ?? NaN) - now) <= durationMs(c.within!),
+  olderThan: (v, c, now) => (toInstant(v) ?? NaN) < now - durationMs(c.olderThan!),
 };
 const TEST_KEYS = Object.keys(TESTS) as Array<keyof typeof TESTS>;
 
@@ -75,14 +90,14 @@ export function isPresent(value: unknown): boolean {
   return value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 }
 
-function objectHolds(value: unknown, cond: ConditionObject): boolean {
+function objectHolds(value: unknown, cond: ConditionObject, now: number): boolean {
   if (cond.exists !== undefined && isPresent(value) !== cond.exists) return false;
-  if (cond.not !== undefined && matches(value, cond.not)) return false;
+  if (cond.not !== undefined && matches(value, cond.not, now)) return false;
   for (const key of TEST_KEYS) {
     if (cond[key] === undefined) continue;
     // A list-valued trait (interests: ["a", "b"]) passes when any of its items does.
     const values = Array.isArray(value) ? value : [value];
-    if (!values.some((v) => TESTS[key](v, cond))) return false;
+    if (!values.some((v) => TESTS[key](v, cond, now))) return false;
   }
   return true;
 }
@@ -93,11 +108,14 @@ function objectHolds(value: unknown, cond: ConditionObject): boolean {
  * @example matches("Chief Executive Officer", { pattern: "chief|ceo", flags: "i" }) // true
  * @example matches("250", { gte: 50 }) // true
  * @example matches(undefined, { not: { exists: true } }) // true
+ * @example matches("2026-03-01", { within: "90d" }, Date.UTC(2026, 0, 15)) // true: 45 days ahead
+ *
+ * `now` is the instant relative tests (`within`, `olderThan`) compare with; without it they fail.
  */
-export function matches(value: unknown, condition: Condition): boolean {
-  if (Array.isArray(condition)) return objectHolds(value, { in: condition });
-  if (condition === null || typeof condition !== "object") return objectHolds(value, { equals: condition });
-  return objectHolds(value, condition);
+export function matches(value: unknown, condition: Condition, now = NaN): boolean {
+  if (Array.isArray(condition)) return objectHolds(value, { in: condition }, now);
+  if (condition === null || typeof condition !== "object") return objectHolds(value, { equals: condition }, now);
+  return objectHolds(value, condition, now);
 }
 
 /** The number of tests a condition object carries (a condition testing nothing is a config mistake). */

@@ -1,12 +1,14 @@
 /**
- * When decay will next move a lead down a band: the exact millisecond, found by bisection on the
+ * When time will next move a lead down a band: the exact millisecond, found by bisection on the
  * closed-form score. Between events the score is a constant plus a sum of positive decaying terms
- * (negative points never decay), so it only falls and the first instant below a line is well defined.
+ * (negative points never decay) plus the downward steps of absence rules, so it only falls and the
+ * first instant below a line is well defined. And when anything at all is next due (nextCrossing).
  */
 import { lowerLine } from "./bands";
 import { compile, type CompiledConfig } from "./compile";
 import type { ScoringConfig } from "./schema";
 import { scoreAt, scoreFloor, type ScoreCurve } from "./score";
+import { nextTraitFlip } from "./relative";
 import { activeSnapshot, type ModelSnapshot } from "./view";
 import type { LeadState } from "./types";
 
@@ -30,7 +32,9 @@ export function firstInstantBelow(curve: ScoreCurve, from: number, line: number)
   if (scoreFloor(curve) >= line) return null;
   let lo = Math.floor(from);
   if (scoreAt(curve, lo) < line) return lo + 1;
-  let step = Math.max(1, Math.min(...curve.terms.map((t) => t.halfLife)));
+  // The first probe: the shortest half-life, or the first step if it comes sooner (a curve of steps alone has no half-life).
+  const firstStep = curve.steps.find((s) => s.at > lo);
+  let step = Math.max(1, Math.min(...curve.terms.map((t) => t.halfLife), firstStep ? firstStep.at - lo : Infinity));
   let hi = lo + step;
   while (scoreAt(curve, hi) >= line) {
     step *= 2;
@@ -56,11 +60,23 @@ export function nextCrossingCompiled(state: LeadState, compiled: CompiledConfig,
 }
 
 /**
- * The exact instant (ms, strictly after `now`) at which decay takes the lead below its current label's
- * or stage's lower line (hysteresis included); null when that never happens. Point one alarm at it.
+ * The next instant something is due for the lead, for its one alarm: decay (or an absence rule) taking
+ * it below its current label's or stage's lower line (hysteresis included), an absence rule of the
+ * active model firing, or a relative trait condition (`within`, `olderThan`) changing truth. Null when
+ * nothing ever will. An instant at or before `now` means: due already, `advance` to now delivers it.
  *
  * @example const at = nextCrossing(state, config, Date.now()); if (at !== null) storage.setAlarm(at);
  */
 export function nextCrossing(state: LeadState, config: ScoringConfig, now: number): number | null {
-  return nextCrossingCompiled(state, compile(config), now);
+  const compiled = compile(config);
+  const snap = activeSnapshot(state, compiled, now);
+  const candidates = [nextTraitFlip(compiled, state.traits, Math.max(now, state.clock))];
+  if (snap.disqualifiedBy.length === 0) {
+    candidates.push(nextCrossingCompiled(state, compiled, now));
+    // Steps due by the state's clock were written into it when it settled; later ones are still to fire.
+    const step = snap.curve.steps.find((s) => s.at > state.clock);
+    if (step) candidates.push(step.at);
+  }
+  const due = candidates.filter((t): t is number => t !== null);
+  return due.length ? Math.min(...due) : null;
 }

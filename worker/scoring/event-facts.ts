@@ -3,10 +3,12 @@
  */
 import { deriveChannel } from "./channel";
 import { CHANNELS, type Channel } from "./schema";
-import type { ScoringEvent } from "./types";
+import type { ScoringEvent, VisitState } from "./types";
 
 export interface EventFacts {
   path: string | undefined;
+  /** the visit the event belongs to, as the model being scored cuts visits (set per model by ingest) */
+  visit?: VisitState;
   channel: Channel;
   utmSource: string | undefined;
   utmMedium: string | undefined;
@@ -35,6 +37,14 @@ function utm(query: URLSearchParams | undefined, event: ScoringEvent, key: strin
   return typeof fromProps === "string" && fromProps !== "" ? fromProps : undefined;
 }
 
+/** The query the channel is derived from: a server-side event's `utm_medium` prop counts as if in the URL. */
+function withMedium(query: URLSearchParams | undefined, medium: string | undefined): URLSearchParams | undefined {
+  if (medium === undefined || query?.get("utm_medium")) return query;
+  const copy = new URLSearchParams(query);
+  copy.set("utm_medium", medium);
+  return copy;
+}
+
 /**
  * Path (from `path`, else the URL), channel (explicit, else derived) and UTM values (URL, else props).
  *
@@ -44,15 +54,16 @@ function utm(query: URLSearchParams | undefined, event: ScoringEvent, key: strin
 export function eventFacts(event: ScoringEvent): EventFacts {
   const url = parseUrl(event.url);
   const query = url?.searchParams;
+  const utmMedium = utm(query, event, "utm_medium");
   const explicit = event.channel?.toLowerCase();
   const channel = (CHANNELS as readonly string[]).includes(explicit ?? "")
     ? (explicit as Channel)
-    : deriveChannel(query, hostOf(event.referrer), hostOf(event.url));
+    : deriveChannel(withMedium(query, utmMedium), hostOf(event.referrer), hostOf(event.url));
   return {
     path: event.path ?? url?.pathname,
     channel,
     utmSource: utm(query, event, "utm_source"),
-    utmMedium: utm(query, event, "utm_medium"),
+    utmMedium,
     utmCampaign: utm(query, event, "utm_campaign"),
   };
 }

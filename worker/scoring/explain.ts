@@ -4,7 +4,8 @@ import { compile, type CompiledBand } from "./compile";
 import { firstInstantBelow, visibleLines } from "./crossing";
 import type { ScoringConfig } from "./schema";
 import { matches } from "./condition";
-import { round2, rulePoints } from "./score";
+import { decayFactor } from "./decay";
+import { round2, rulePoints, unclampedAt } from "./score";
 import type { Contribution, Explanation, LeadState, NextBand } from "./types";
 import { activeSnapshot, toView } from "./view";
 
@@ -36,8 +37,12 @@ export function explain(state: LeadState, config: ScoringConfig, now: number): E
       events: acc.recent.map(([id]) => id),
     });
   }
+  for (const [id, ts, points, halfLife, reason] of ms.adjust ?? []) {
+    const now = halfLife > 0 ? points * decayFactor(snap.at - ts, halfLife) : points;
+    contributions.push({ rule: "adjust", kind: "operator", reason, points: round2(now), rawPoints: points, count: 1, events: [id] });
+  }
   for (const rule of model.fit) {
-    if (!matches(rule.value(state.traits), rule.condition)) continue;
+    if (!matches(rule.value(state.traits), rule.condition, snap.at)) continue;
     contributions.push({ rule: rule.id, kind: "fit", points: rule.points, rawPoints: rule.points, count: 1, events: [] });
   }
   contributions.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.rule < b.rule ? -1 : 1));
@@ -53,6 +58,16 @@ export function explain(state: LeadState, config: ScoringConfig, now: number): E
     contributions,
   };
   if (view.grade !== undefined) explanation.grade = view.grade;
+  // The clamp shows a floor or ceiling; the points it hides still count and later points pay them off first.
+  const unclamped = unclampedAt(snap.curve, snap.at);
+  if (unclamped !== view.score) {
+    explanation.scale = {
+      ...(Number.isFinite(model.scaleMin) ? { min: model.scaleMin } : {}),
+      ...(Number.isFinite(model.scaleMax) ? { max: model.scaleMax } : {}),
+      unclamped,
+      hidden: round2(unclamped - view.score),
+    };
+  }
   if (view.disqualifiedBy) explanation.disqualifiedBy = view.disqualifiedBy;
   if (view.disqualified) return explanation;
 

@@ -14,6 +14,9 @@ export {
   durationSchema,
   CHANNELS,
   CONTENT_STAGES,
+  absenceRuleSchema,
+  combinedRuleSchema,
+  visitSettingsSchema,
 } from "./schema";
 export type {
   ScoringConfig,
@@ -26,6 +29,12 @@ export type {
   ConditionObject,
   Channel,
   ContentStage,
+  AbsenceRule,
+  CombinedRule,
+  CombinedStep,
+  VisitSettings,
+  VisitWhen,
+  VisitCount,
 } from "./schema";
 export type {
   ScoringEvent,
@@ -39,7 +48,9 @@ export type {
   Explanation,
   NextBand,
   TimelineEntry,
+  VisitState,
 } from "./types";
+export { VISIT_START } from "./visits";
 export { newLeadState } from "./state";
 export { applyEvents, advance, replay } from "./apply";
 export { view } from "./view";
@@ -49,5 +60,6 @@ export { explain, topContributions } from "./explain";
 export { simulate } from "./simulate";
 export { configIssues, scoringIssues, semanticIssues, salvageScoring, jsonPath, type ConfigIssue, type ConfigParts } from "./issues";
 export { durationMs } from "./duration";
+export { globWarnings, type GlobWarning } from "./glob-warnings";
 export { deriveChannel } from "./channel";
 export { matches } from "./condition";

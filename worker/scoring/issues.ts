@@ -20,9 +20,10 @@ import {
   type Rule,
   type ScoringConfig,
 } from "./schema";
+import { timeRuleIssues, visitIssues } from "./issues-language";
 
 export type ConfigIssue = Issue;
-export { jsonPath };
+export { jsonPath, type PathPart };
 
 /**
  * A model as far as it parsed: every field that is valid on its own, every rule that is (an invalid
@@ -82,7 +83,7 @@ function regexProblem(pattern: string, flags: string | undefined): string | unde
   }
 }
 
-function conditionIssues(cond: Condition, path: PathPart[]): ConfigIssue[] {
+export function conditionIssues(cond: Condition, path: PathPart[]): ConfigIssue[] {
   if (cond === null || typeof cond !== "object" || Array.isArray(cond)) return [];
   const issues: ConfigIssue[] = [];
   if (conditionTestCount(cond) === 0) issues.push({ path: jsonPath(path), message: "the condition tests nothing" });
@@ -95,7 +96,7 @@ function conditionIssues(cond: Condition, path: PathPart[]): ConfigIssue[] {
   return issues;
 }
 
-function globIssues(globs: string | string[] | undefined, path: PathPart[]): ConfigIssue[] {
+export function globIssues(globs: string | string[] | undefined, path: PathPart[]): ConfigIssue[] {
   if (globs === undefined) return [];
   const list = typeof globs === "string" ? [globs] : globs;
   return list.flatMap((glob, i) => {
@@ -147,6 +148,10 @@ function ruleIssues(model: ModelParts, base: PathPart[]): ConfigIssue[] {
       issues.push(...conditionIssues(rule.match, [...path, "match"]));
       return;
     }
+    if (!("event" in rule)) {
+      issues.push(...timeRuleIssues(rule, path, stageNames));
+      return;
+    }
     if (rule.setStage !== undefined && !model.invalid?.has("stages") && !stageNames.has(rule.setStage)) {
       issues.push({ path: jsonPath([...path, "setStage"]), message: `no stage named "${rule.setStage}" in this model` });
     }
@@ -159,6 +164,7 @@ function ruleIssues(model: ModelParts, base: PathPart[]): ConfigIssue[] {
     issues.push(...zeroDecayIssues(rule.decay, [...path, "decay"], true));
     issues.push(...globIssues(rule.when?.path, [...path, "when", "path"]));
     for (const [key, cond] of Object.entries(rule.when?.props ?? {})) issues.push(...conditionIssues(cond, [...path, "when", "props", key]));
+    issues.push(...visitIssues(rule.when, [...path, "when"]));
   });
   return issues;
 }

@@ -7,6 +7,8 @@
  * Checks zod cannot express (duplicate ids, band order, regex and glob syntax...) live in issues.ts.
  */
 import { z } from "zod";
+import { absenceRuleSchema, combinedRuleSchema } from "./schema-time-rules";
+import { visitCountSchema, visitSettingsSchema, visitWhenSchema } from "./schema-visits";
 
 /** "90m", "36h", "7d", "2w", "30s", "500ms", or a number of hours. */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
@@ -35,6 +37,8 @@ export interface ConditionObject {
   endsWith?: string | string[];
   startsWith?: string | string[];
   contains?: string | string[];
+  within?: Duration;
+  olderThan?: Duration;
   not?: Condition;
 }
 /** A test on one value: a scalar (equals), an array (in), or an object of tests. */
@@ -54,6 +58,8 @@ export const conditionObjectSchema: z.ZodType<ConditionObject> = z
     endsWith: oneOrMoreStrings.optional(),
     startsWith: oneOrMoreStrings.optional(),
     contains: oneOrMoreStrings.optional(),
+    within: durationSchema.optional().meta({ description: 'A date within this long of now, before or after: "90d".' }),
+    olderThan: durationSchema.optional().meta({ description: 'A date more than this long ago: "30d".' }),
     get not(): z.ZodOptional<z.ZodType<Condition>> {
       return conditionSchema.optional();
     },
@@ -79,6 +85,8 @@ export const whenSchema = z
     utmMedium: oneOrMoreStrings.optional(),
     utmCampaign: oneOrMoreStrings.optional(),
     stage: z.union([contentStageSchema, z.array(contentStageSchema).min(1)]).optional(),
+    visit: visitWhenSchema.optional(),
+    visits: visitCountSchema.optional(),
   })
   .meta({ description: "Conditions on the event; all given must hold." });
 
@@ -129,7 +137,7 @@ export const fitRuleSchema = z
   })
   .meta({ id: "FitRule" });
 
-export const ruleSchema = z.union([behaviourRuleSchema, fitRuleSchema]);
+export const ruleSchema = z.union([behaviourRuleSchema, fitRuleSchema, absenceRuleSchema, combinedRuleSchema]);
 
 export const bandSchema = z.strictObject({
   name: z.string().min(1).max(60),
@@ -165,6 +173,7 @@ export const modelSchema = z
     grades: z.array(bandSchema).min(1).optional(),
     hysteresis: z.number().finite().min(0).optional(),
     disqualifiedLabel: z.string().min(1).max(60).optional(),
+    visits: visitSettingsSchema.optional(),
   })
   .meta({ id: "Model" });
 
@@ -181,6 +190,9 @@ export type Model = z.infer<typeof modelSchema>;
 export type Rule = z.infer<typeof ruleSchema>;
 export type BehaviourRule = z.infer<typeof behaviourRuleSchema>;
 export type FitRule = z.infer<typeof fitRuleSchema>;
+export type { AbsenceRule, CombinedRule, CombinedStep } from "./schema-time-rules";
+export type { VisitCount, VisitSettings, VisitWhen } from "./schema-visits";
+export { absenceRuleSchema, combinedRuleSchema, visitCountSchema, visitSettingsSchema, visitWhenSchema };
 export type Band = z.infer<typeof bandSchema>;
 export type When = z.infer<typeof whenSchema>;
 export type Cap = z.infer<typeof capSchema>;

@@ -36,7 +36,13 @@ function copyAccumulator(acc: RuleAccumulator): RuleAccumulator {
 
 function copyModel(ms: ModelState): ModelState {
   const rules = Object.fromEntries(Object.entries(ms.rules).map(([id, acc]) => [id, copyAccumulator(acc)]));
-  return { label: ms.label, stage: ms.stage, ...(ms.floor !== undefined ? { floor: ms.floor } : {}), dq: { ...ms.dq }, rules };
+  const copy: ModelState = { label: ms.label, stage: ms.stage, ...(ms.floor !== undefined ? { floor: ms.floor } : {}), dq: { ...ms.dq }, rules };
+  if (ms.visit) copy.visit = { ...ms.visit, starts: [...ms.visit.starts] };
+  if (ms.idle) copy.idle = Object.fromEntries(Object.entries(ms.idle).map(([id, [last, firedAt]]) => [id, [last, firedAt]]));
+  if (ms.lifted !== undefined) copy.lifted = ms.lifted;
+  if (ms.adjust) copy.adjust = ms.adjust.map(([id, ts, points, halfLife, reason]) => [id, ts, points, halfLife, reason]);
+  if (ms.combos) copy.combos = Object.fromEntries(Object.entries(ms.combos).map(([id, memo]) => [id, [...memo]]));
+  return copy;
 }
 
 /**

@@ -6,6 +6,8 @@ import { matches } from "./condition";
 import { activeModel, compile, type CompiledConfig, type CompiledModel } from "./compile";
 import { bandAfter } from "./bands";
 import type { ScoringConfig } from "./schema";
+import { fireDueAbsences } from "./ingest";
+import { fitCounts, storedCounts } from "./requalify";
 import { behaviourAt, round2, scoreAt, scoreCurve, type ScoreCurve } from "./score";
 import { emptyModelState, modelState } from "./state";
 import type { LeadState, LeadView, ModelState } from "./types";
@@ -27,10 +29,12 @@ export interface ModelSnapshot {
 }
 
 /** Disqualifying rules: the ones stored (while still disqualifying) and fit rules matching the current traits. */
-function disqualifiers(model: CompiledModel, ms: ModelState, traits: Record<string, unknown>): string[] {
+function disqualifiers(state: LeadState, model: CompiledModel, ms: ModelState, at: number): string[] {
   const ids = new Set<string>();
-  for (const id of Object.keys(ms.dq)) if (model.ruleIds.get(id)?.disqualify) ids.add(id);
-  for (const rule of model.fit) if (rule.disqualify && matches(rule.value(traits), rule.condition)) ids.add(rule.id);
+  for (const id of Object.keys(ms.dq)) if (model.ruleIds.get(id)?.disqualify && storedCounts(ms, id)) ids.add(id);
+  for (const rule of model.fit) {
+    if (rule.disqualify && matches(rule.value(state.traits), rule.condition, at) && fitCounts(state, ms, rule)) ids.add(rule.id);
+  }
   return [...ids].sort();
 }
 
@@ -40,7 +44,7 @@ function disqualifiers(model: CompiledModel, ms: ModelState, traits: Record<stri
 export function snapshot(state: LeadState, model: CompiledModel, t: number): ModelSnapshot {
   const at = Math.max(t, state.clock);
   const ms = modelState(state, model);
-  const curve = scoreCurve(model, ms, state.traits);
+  const curve = scoreCurve(model, ms, state.traits, at);
   const score = scoreAt(curve, at);
   const labelIndex = bandAfter(model.labels.list, model.labels.index.get(ms.label) ?? -1, score, model.hysteresis);
   const scoreStageIndex = bandAfter(model.stages.list, model.stages.index.get(ms.stage) ?? -1, score, model.hysteresis);
@@ -54,13 +58,13 @@ export function snapshot(state: LeadState, model: CompiledModel, t: number): Mod
     labelIndex,
     scoreStageIndex,
     stageIndex: Math.max(scoreStageIndex, floor),
-    disqualifiedBy: disqualifiers(model, ms, state.traits),
+    disqualifiedBy: disqualifiers(state, model, ms, at),
   };
 }
 
 /** The snapshot of the model the lead's current traits choose. */
 export function activeSnapshot(state: LeadState, compiled: CompiledConfig, t: number): ModelSnapshot {
-  return snapshot(state, activeModel(compiled, state.traits), t);
+  return snapshot(state, activeModel(compiled, state.traits, Math.max(t, state.clock)), t);
 }
 
 /** A snapshot as the public view. */
@@ -79,7 +83,11 @@ export function toView(snap: ModelSnapshot, traits: Record<string, unknown>): Le
     labelRank: disqualified ? -1 : snap.labelIndex,
     stageRank: disqualified ? -1 : snap.stageIndex,
   };
-  if (model.grades) view.grade = model.grades.list[bandAfter(model.grades.list, -1, snap.curve.fit, 0)]!.name;
+  if (model.grades) {
+    const rank = bandAfter(model.grades.list, -1, snap.curve.fit, 0);
+    view.grade = model.grades.list[rank]!.name;
+    view.gradeRank = rank;
+  }
   if (disqualified) view.disqualifiedBy = snap.disqualifiedBy;
   return view;
 }
@@ -98,9 +106,13 @@ export function view(state: LeadState, config: ScoringConfig, now: number): Lead
   return viewCompiled(state, compile(config), now);
 }
 
-/** Write the bands every model has at `t` into the (mutable) state and move its clock to t. */
+/**
+ * Write what every model has at `t` into the (mutable) state, absence firings due by then and bands,
+ * and move its clock to t.
+ */
 export function settle(state: LeadState, compiled: CompiledConfig, t: number): void {
   const at = Math.max(t, state.clock);
+  fireDueAbsences(state, compiled, at);
   for (const model of compiled.models) {
     const snap = snapshot(state, model, at);
     const ms = (state.models[model.id] ??= emptyModelState());

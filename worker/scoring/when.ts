@@ -3,6 +3,7 @@
  * (TOFU / MOFU / BOFU) of a page: one builder per `when` key, in a table.
  */
 import { matches } from "./condition";
+import { durationMs } from "./duration";
 import type { EventFacts } from "./event-facts";
 import { pathMatcher } from "./glob";
 import { CONTENT_STAGES, type ContentStage, type Model, type When } from "./schema";
@@ -44,7 +45,7 @@ const WHEN_TESTS: {
   },
   props: (conditions) => {
     const entries = Object.entries(conditions);
-    return (e) => entries.every(([key, cond]) => matches(e.props?.[key], cond));
+    return (e) => entries.every(([key, cond]) => matches(e.props?.[key], cond, e.ts));
   },
   channel: (channels) => {
     const set = anyOf(channels)!;
@@ -61,6 +62,25 @@ const WHEN_TESTS: {
   utmCampaign: (v) => {
     const set = anyOf(v)!;
     return (_e, f) => f.utmCampaign !== undefined && set.has(f.utmCampaign.toLowerCase());
+  },
+  visit: (cond) => {
+    const landing = cond.landing === undefined ? undefined : pathMatcher(cond.landing);
+    const channels = cond.channel === undefined ? undefined : anyOf(cond.channel)!;
+    return (e, f) => {
+      const v = f.visit;
+      if (!v) return false;
+      if (cond.number !== undefined && !matches(v.n, cond.number, e.ts)) return false;
+      if (landing && (v.landing === undefined || !landing(v.landing))) return false;
+      return !channels || channels.has(v.channel);
+    };
+  },
+  visits: (count) => {
+    const within = durationMs(count.within);
+    return (e, f) => {
+      // Visits started in the window (ts - within, ts]: the visit the event belongs to included.
+      const n = f.visit ? f.visit.starts.filter((t) => t > e.ts - within && t <= e.ts).length : 0;
+      return n >= (count.atLeast ?? 0) && n <= (count.atMost ?? Infinity);
+    };
   },
   stage: (stages, stageOf) => {
     const set = new Set<string>(typeof stages === "string" ? [stages] : stages);

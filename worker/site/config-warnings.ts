@@ -4,7 +4,7 @@
  * the write answers them beside the new version so the operator (and later the console) sees them.
  */
 import { standardName } from "../routes/segment-events";
-import type { BehaviourRule, Model } from "../scoring";
+import { globWarnings, type Model, type Rule } from "../scoring";
 import { whsecSchema } from "../webhooks/secret";
 import type { SiteConfig } from "./config";
 
@@ -26,6 +26,7 @@ export const WARNING_CODES = [
   "secret_malformed",
   "write_key_site",
   "props_on_identify",
+  "glob_continues",
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -42,6 +43,7 @@ export interface WarningContext {
 export const STANDARD_EVENTS = [
   "page_view", "cart_add", "chat_open", "chat_message", "form_submit", "quote_request", "signup",
   "download", "purchase", "unsubscribe", "email_open", "email_click", "identify", "group",
+  "visit_start", "outbound_click",
 ] as const;
 
 /** Events that carry traits, not props (identify and group become trait updates). */
@@ -98,14 +100,20 @@ export function didYouMean(name: string, known: Iterable<string>): string | unde
 const list = (value: string | string[]) => (typeof value === "string" ? [value] : value);
 const suggestion = (near: string | undefined) => (near ? `; did you mean "${near}"?` : "");
 
-function eventPaths(rule: BehaviourRule, base: string): Array<{ name: string; path: string }> {
-  return typeof rule.event === "string" ? [{ name: rule.event, path: `${base}.event` }] : rule.event.map((name, k) => ({ name, path: `${base}.event[${k}]` }));
+/** The event names a rule reacts to, with their JSON paths: a behaviour rule's, each step's of a combined rule, an absence rule's. */
+function eventPaths(rule: Rule, base: string): Array<{ name: string; path: string }> {
+  const at = (value: string | string[] | undefined, path: string) =>
+    value === undefined ? [] : typeof value === "string" ? [{ name: value, path }] : value.map((name, k) => ({ name, path: `${path}[${k}]` }));
+  if ("trait" in rule) return [];
+  if ("all" in rule) return rule.all.flatMap((step, k) => at(step.event, `${base}.all[${k}].event`));
+  if ("absence" in rule) return at(rule.absence.events, `${base}.absence.events`);
+  return at(rule.event, `${base}.event`);
 }
 
 /** Names rules use, counted: a name most rules agree on is the one a lone near miss meant. */
 function eventCounts(config: SiteConfig): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const model of config.models) for (const rule of model.rules) if (!("trait" in rule)) for (const name of list(rule.event)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  for (const model of config.models) for (const rule of model.rules) for (const { name } of eventPaths(rule, "")) counts.set(name, (counts.get(name) ?? 0) + 1);
   return counts;
 }
 
@@ -127,12 +135,12 @@ function eventWarnings(config: SiteConfig): ConfigWarning[] {
   const out: ConfigWarning[] = [];
   config.models.forEach((model, i) =>
     model.rules.forEach((rule, j) => {
-      if ("trait" in rule) return;
       const base = `$.models[${i}].rules[${j}]`;
       for (const { name, path } of eventPaths(rule, base)) {
         const warning = eventNameWarning(name, path, counts);
         if (warning) out.push(warning);
       }
+      if (!("event" in rule)) return;
       const events = list(rule.event);
       if (rule.when?.props && events.some((e) => TRAIT_EVENTS.has(e))) {
         out.push({ path: `${base}.when.props`, code: "props_on_identify", message: `"identify" and "group" carry traits, not props: this condition only holds for the rule's other events` });
@@ -258,5 +266,6 @@ function secretWarnings(config: SiteConfig, context: WarningContext): ConfigWarn
  * // [{ path: "$.models[0].rules[3].event", code: "segment_event_name", message: 'the Segment endpoints turn "Email Opened" into "email_open", …' }]
  */
 export function configWarnings(config: SiteConfig, context: WarningContext): ConfigWarning[] {
-  return [...eventWarnings(config), ...traitWarnings(config, context), ...lineWarnings(config), ...promoWarnings(config), ...secretWarnings(config, context)];
+  const globs = globWarnings(config).map(({ path, message }): ConfigWarning => ({ path, code: "glob_continues", message }));
+  return [...eventWarnings(config), ...traitWarnings(config, context), ...lineWarnings(config), ...promoWarnings(config), ...secretWarnings(config, context), ...globs];
 }

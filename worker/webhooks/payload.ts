@@ -7,7 +7,7 @@ import { z } from "zod";
 export { newMessageId, MESSAGE_ID_PATTERN, MESSAGE_ID_PREFIX } from "./message-id";
 
 /** Every type an endpoint can subscribe to. Adding one is additive; renaming one breaks receivers. */
-export const WEBHOOK_TYPES = ["lead.label_changed", "lead.stage_changed", "lead.disqualified", "lead.promo_issued"] as const;
+export const WEBHOOK_TYPES = ["lead.label_changed", "lead.stage_changed", "lead.grade_changed", "lead.disqualified", "lead.promo_issued"] as const;
 export type WebhookType = (typeof WEBHOOK_TYPES)[number];
 
 export const webhookLeadSchema = z.object({
@@ -19,6 +19,10 @@ export const webhookLeadSchema = z.object({
   score: z.number().finite(),
   label: z.string().min(1),
   stage: z.string().min(1),
+  /** The fit grade, when the lead's model has grades (`combine: "separate"` reports fit only here). */
+  grade: z.string().min(1).optional(),
+  /** The model that scores the lead (its audience matched); names the vocabulary of label, stage and grade. */
+  model: z.string().min(1).optional(),
   traits: z.record(z.string(), z.unknown()),
 });
 
@@ -26,6 +30,12 @@ export const webhookCauseSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("event"), event: z.object({ id: z.string().min(1), name: z.string().min(1) }) }),
   /** The score decayed across a band boundary with no event: the Durable Object alarm fired. */
   z.object({ kind: z.literal("decay") }),
+  /** An absence rule ("no activity for 30 days") fired at its instant, with no event. */
+  z.object({ kind: z.literal("absence"), rule: z.string().min(1).optional() }),
+  /** Time alone turned a relative trait condition (`within`, `olderThan`) true or false. */
+  z.object({ kind: z.literal("time") }),
+  /** An operator acted on the lead: adjusted its points or lifted its disqualification, with a reason. */
+  z.object({ kind: z.literal("operator"), action: z.enum(["adjust", "requalify"]).optional(), reason: z.string().optional() }),
   /** Two leads were merged (identify/alias) and the merged score changed the value. */
   z.object({ kind: z.literal("merge") }),
   /** The site's scoring config changed and re-scoring the lead changed the value. */
@@ -39,12 +49,12 @@ export const webhookDataSchema = z.object({
   lead: webhookLeadSchema,
   /**
    * The value before and after, for the field the type names: the label for `lead.label_changed`, the
-   * stage for `lead.stage_changed`, the label for `lead.disqualified` (before, and after disqualifying),
+   * stage for `lead.stage_changed`, the grade for `lead.grade_changed`, the label for `lead.disqualified` (before, and after disqualifying),
    * and for `lead.promo_issued` null before and the code after. Null means "none yet".
    */
   previous: z.string().nullable(),
   current: z.string().nullable(),
-  /** Up or down the model's bands or stages; always present on `lead.label_changed`. */
+  /** Up or down the model's bands, stages or grades; always present on `lead.label_changed` and `lead.grade_changed`. */
   direction: z.enum(["up", "down"]).optional(),
   cause: webhookCauseSchema,
   /** The rules that contributed most to the score, largest first. */
@@ -61,8 +71,8 @@ export const webhookPayloadSchema = z
   })
   .superRefine((payload, ctx) => {
     // Per-type requirements kept as data-level checks so every type shares one `data` shape.
-    if (payload.type === "lead.label_changed" && payload.data.direction === undefined) {
-      ctx.addIssue({ code: "custom", path: ["data", "direction"], message: "lead.label_changed says up or down" });
+    if ((payload.type === "lead.label_changed" || payload.type === "lead.grade_changed") && payload.data.direction === undefined) {
+      ctx.addIssue({ code: "custom", path: ["data", "direction"], message: `${payload.type} says up or down` });
     }
     if (payload.type === "lead.promo_issued" && payload.data.promo === undefined) {
       ctx.addIssue({ code: "custom", path: ["data", "promo"], message: "lead.promo_issued carries the promo code" });

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { configIssues } from "../../../worker/scoring";
 import { siteConfigIssues } from "../../../worker/site/config";
 import { verifyIdentityToken } from "../../../worker/identity/token";
 import { webhookPayloadSchema } from "../../../worker/webhooks/payload";
@@ -29,6 +30,42 @@ describe("documented configs and payloads", () => {
     expect(block).toBeDefined();
     const model = { id: "m", rules: [], labels: [{ name: "cold" }] };
     expect(siteConfigIssues({ ...block, models: [model] })).toEqual([]);
+  });
+
+  it("every rule and model fragment in docs/CONFIG.md passes the schema, inside a model", () => {
+    const doc = readFileSync(new URL("../../../docs/CONFIG.md", import.meta.url), "utf8");
+    const parse = (text: string): unknown => {
+      // Fragments are written as they sit in a config: one rule, a list of rules, or a model's keys.
+      for (const wrapped of [text, `[${text}]`, `{${text}}`]) {
+        try {
+          return JSON.parse(wrapped);
+        } catch {
+          // try the next form
+        }
+      }
+      return undefined;
+    };
+    const isRule = (x: any) => x && typeof x === "object" && "id" in x && ["event", "trait", "absence", "all"].some((k) => k in x);
+    const model = { id: "m", rules: [] as unknown[], labels: [{ name: "cold" }], stages: [{ name: "lead" }, { name: "MQL", min: 50 }, { name: "SQL", min: 80 }, { name: "opportunity" }, { name: "customer" }] };
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!.trim());
+    const checked: string[] = [];
+    for (const text of blocks) {
+      if (text.includes('"..."') || text.includes("…")) continue;
+      const value = parse(text) as any;
+      let config: unknown;
+      if (Array.isArray(value) && value.every(isRule)) config = { models: [{ ...model, rules: value }] };
+      else if (isRule(value)) config = { models: [{ ...model, rules: [value] }] };
+      else if (value && typeof value === "object" && "models" in value && !("origins" in value)) config = value;
+      else if (value && typeof value === "object" && !("origins" in value) && !("error" in value)) config = { models: [{ ...model, ...value }] };
+      else continue;
+      checked.push(text.slice(0, 40));
+      expect(configIssues(config), text).toEqual([]);
+    }
+    // Rules of every kind and the model-level fragments (visits, decay, labels, stages, grades, scale...).
+    expect(checked.length).toBeGreaterThanOrEqual(15);
+    for (const kind of ['"absence"', '"all"', '"visit_start"', '"within"', '"olderThan"', '"visits"']) {
+      expect(checked.some((t) => blocks.find((b) => b.startsWith(t))!.includes(kind)), kind).toBe(true);
+    }
   });
 
   it.each(["b2b.json", "b2c-shop.json"])("examples/%s passes the site config schema", (name) => {

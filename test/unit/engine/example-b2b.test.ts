@@ -51,7 +51,13 @@ describe("examples/b2b.json", () => {
       [r(behaviourAt(2)), "unqualified", "lead", "D", []],
       [r(behaviourAt(2 + 1 / 24)), "unqualified", "lead", "D", []],
       // manager (+10), 250 people (+10), SaaS (+10): grade B, and the lead is worth a marketer's call
-      [r(behaviourAt(3) + 30), "intermediate", "MQL", "B", ["label_changed:unqualified->intermediate:event", "stage_changed:lead->MQL:event"]],
+      [
+        r(behaviourAt(3) + 30),
+        "intermediate",
+        "MQL",
+        "B",
+        ["label_changed:unqualified->intermediate:event", "stage_changed:lead->MQL:event", "grade_changed:D->B:event"],
+      ],
       [r(behaviourAt(4) + 30 + 10), "qualified", "MQL", "B", ["label_changed:intermediate->qualified:event"]],
       [r(behaviourAt(5) + 30 + d(10, 1) + 30), "qualified", "SQL", "B", ["stage_changed:MQL->SQL:event"]],
       [r(behaviourAt(10) + 30 + d(10, 6) + d(30, 5)), "qualified", "opportunity", "B", ["stage_changed:SQL->opportunity:event"]],

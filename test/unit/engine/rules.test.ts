@@ -85,3 +85,23 @@ describe("channel derivation", () => {
     expect(deriveChannel(new URLSearchParams(query), referrerHost, "shop.example")).toBe(channel);
   });
 });
+
+describe("download events", () => {
+  const config = {
+    models: [{ id: "m", rules: [{ id: "docs", event: "download", when: { props: { ext: ["pdf", "docx"] } }, points: 5 }], labels: [{ name: "low" }] }],
+  } as ScoringConfig;
+  const scores = (props: Record<string, string>) => {
+    const { state } = applyEvents(newLeadState(), [{ id: "d", name: "download", ts: T0, props }], config, T0);
+    return explain(state, config, T0).contributions.length === 1;
+  };
+
+  it.each<[string, Record<string, string>, boolean]>([
+    ["reads the extension from the file name the snippet sends", { file: "brew-card.pdf" }, true],
+    ["in any case", { file: "Brew%20Card.PDF" }, true],
+    ["an explicit ext wins", { file: "brew-card.pdf", ext: "zip" }, false],
+    ["a name without extension has none", { file: "brew-guide" }, false],
+    ["another extension", { file: "kit.zip" }, false],
+  ])("%s", (_name, props, expected) => {
+    expect(scores(props)).toBe(expected);
+  });
+});

@@ -6,6 +6,7 @@ import {
   newMessageId,
   parseWebhookBody,
   WEBHOOK_TYPES,
+  webhookPayloadSchema,
   type WebhookData,
 } from "../../../worker/webhooks/payload";
 
@@ -58,8 +59,26 @@ describe("buildWebhookBody", () => {
     expect(() => buildWebhookBody(input)).toThrow();
   });
 
-  it("lists the four contract types", () => {
-    expect(WEBHOOK_TYPES).toEqual(["lead.label_changed", "lead.stage_changed", "lead.disqualified", "lead.promo_issued"]);
+  it("lists the four contract types and lead.grade_changed", () => {
+    expect(WEBHOOK_TYPES).toEqual(["lead.label_changed", "lead.stage_changed", "lead.grade_changed", "lead.disqualified", "lead.promo_issued"]);
+  });
+
+  it("accepts a grade change with its direction, grade and model, and the absence, time and operator causes", () => {
+    const data = (cause: unknown, extra: Record<string, unknown> = {}) => ({
+      site: "demo",
+      lead: { id: "l1", anonymousIds: ["a1"], score: 12, label: "cold", stage: "lead", grade: "B", model: "b2b", traits: {} },
+      previous: "C",
+      current: "B",
+      cause,
+      topContributions: [],
+      ...extra,
+    });
+    const parse = (type: string, d: unknown) => webhookPayloadSchema.safeParse({ type, timestamp: "2026-01-05T09:00:00.000Z", data: d }).success;
+    expect(parse("lead.grade_changed", data({ kind: "event", event: { id: "e1", name: "identify" } }, { direction: "up" }))).toBe(true);
+    expect(parse("lead.grade_changed", data({ kind: "config" }))).toBe(false);
+    expect(parse("lead.label_changed", data({ kind: "absence", rule: "idle-30d" }, { direction: "down" }))).toBe(true);
+    expect(parse("lead.label_changed", data({ kind: "time" }, { direction: "up" }))).toBe(true);
+    expect(parse("lead.label_changed", data({ kind: "operator", action: "adjust", reason: "called us" }, { direction: "up" }))).toBe(true);
   });
 
   it("parseWebhookBody reports malformed JSON as a failed parse", () => {
