@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { adminFetch, env, eventually, getLead, putConfig, received, scriptChannel, send, shopConfig, uniqueSite, wire } from "./helpers";
+import { adminFetch, env, eventually, getLead, outboxDrained, putConfig, received, scriptChannel, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 /** Each quote request is a fresh, uncapped 70 points: hot at once, then (with decay) cold again. */
 function crossingConfig(site: string, model: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
@@ -113,7 +113,8 @@ describe("promo codes across identity", () => {
     expect(identified.body.actions).toEqual([]);
     const lead = await getLead(site, "promo-person@example.com");
     expect(lead.body.promo).toBe(earned.code);
-    await new Promise((r) => setTimeout(r, 300));
+    await outboxDrained(site, "promo-person@example.com");
+    await outboxDrained(site, "visitor-promo-id1");
     expect((await received(site)).map(verify).filter((p) => p.type === "lead.promo_issued")).toHaveLength(1);
   });
 });

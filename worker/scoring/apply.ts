@@ -5,11 +5,11 @@
 import { diffViews } from "./changes";
 import { compile, type CompiledConfig } from "./compile";
 import { nextCrossingCompiled } from "./crossing";
-import { ingest, rememberEvent } from "./ingest";
+import { foldEvent, rememberEvent } from "./fold-event";
 import type { ScoringConfig } from "./schema";
 import { cloneState, compareEarners, newLeadState } from "./state";
 import type { Change, LeadState, ScoringEvent } from "./types";
-import { activeSnapshot, settle, viewCompiled } from "./view";
+import { activeSnapshot, settleBands, viewCompiled } from "./view";
 
 export interface Step {
   at: number;
@@ -30,10 +30,10 @@ export function advanceInPlace(state: LeadState, compiled: CompiledConfig, now: 
     const moved = target.disqualifiedBy.length === 0 && (before.labelRank !== target.labelIndex || before.stageRank !== target.stageIndex);
     const at = moved ? nextCrossingCompiled(state, compiled, state.clock) : null;
     if (at === null || at > now) {
-      settle(state, compiled, now);
+      settleBands(state, compiled, now);
       return;
     }
-    settle(state, compiled, at);
+    settleBands(state, compiled, at);
     const changes = diffViews(before, viewCompiled(state, compiled, at), at, { kind: "decay" });
     if (changes.length) onStep({ at, changes });
   }
@@ -65,8 +65,8 @@ export function applyEventInPlace(
   advanceInPlace(state, compiled, at, onStep);
   if (!rememberEvent(state, seen, event)) return false;
   const before = viewCompiled(state, compiled, at);
-  ingest(state, compiled, event);
-  settle(state, compiled, at);
+  foldEvent(state, compiled, event);
+  settleBands(state, compiled, at);
   const changes = diffViews(before, viewCompiled(state, compiled, at), at, { kind: "event", eventId: event.id, name: event.name });
   onStep({ at, changes, event });
   return true;

@@ -46,6 +46,7 @@ export { view } from "./view";
 export { nextCrossing } from "./crossing";
 export { diffViews } from "./changes";
 export { explain, topContributions } from "./explain";
+export { readLead, type LeadReading } from "./reading";
 export { simulate } from "./simulate";
 export { configIssues, semanticIssues, zodIssues, jsonPath, type ConfigIssue } from "./issues";
 export { durationMs } from "./duration";

@@ -99,7 +99,7 @@ export function view(state: LeadState, config: ScoringConfig, now: number): Lead
 }
 
 /** Write the bands every model has at `t` into the (mutable) state and move its clock to t. */
-export function settle(state: LeadState, compiled: CompiledConfig, t: number): void {
+export function settleBands(state: LeadState, compiled: CompiledConfig, t: number): void {
   const at = Math.max(t, state.clock);
   for (const model of compiled.models) {
     const snap = snapshot(state, model, at);

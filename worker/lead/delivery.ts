@@ -1,0 +1,72 @@
+import type { Env } from "../env";
+import { readSecret } from "../env";
+import { rememberDisabledEndpoint, siteStub } from "../site/config-cache";
+import type { StoredConfig } from "../site/SiteObject";
+import { deliverWebhook } from "../webhooks/deliver";
+import { checkWebhookUrl } from "../webhooks/url-policy";
+import { allowedWebhookHosts, type AttemptResult } from "./outbox";
+import { INDEX_OUTBOX, type Delivery, type LeadIdentity } from "./types";
+
+/**
+ * WEBHOOK_RETRY_SCALE compresses the day-long retry schedule (0.0001 turns 10 h into 3.6 s) so tests
+ * and local experiments can watch a message exhaust its retries. Production leaves it unset (1).
+ */
+export function retryScale(env: Env): number {
+  const scale = Number(env.WEBHOOK_RETRY_SCALE ?? "1");
+  return Number.isFinite(scale) && scale > 0 && scale <= 1 ? scale : 1;
+}
+
+/**
+ * One attempt of one delivery: a signed webhook to its endpoint, or an index update to the site
+ * object. Never throws: every failure is an outcome the outbox settles (./outbox.ts).
+ *
+ * @example const result = await attemptDelivery(env, identity, stored, delivery, Date.now())
+ */
+export async function attemptDelivery(env: Env, identity: LeadIdentity, stored: StoredConfig | null, delivery: Delivery, now: number): Promise<AttemptResult> {
+  if (delivery.endpointId === INDEX_OUTBOX) {
+    try {
+      await siteStub(env, identity.site).upsertLead(JSON.parse(delivery.body));
+      return { outcome: "delivered" };
+    } catch (err) {
+      return { outcome: "retry", error: String(err) };
+    }
+  }
+  const endpoint = stored?.config.webhooks.find((e) => e.id === delivery.endpointId);
+  if (!endpoint) return { outcome: "dead", error: "The endpoint is no longer in the site's config" };
+  if (stored?.disabledEndpoints.includes(endpoint.id)) return { outcome: "dead", error: "The endpoint is disabled (it answered 410 Gone)" };
+  const policy = checkWebhookUrl(endpoint.url, allowedWebhookHosts(env));
+  if (!policy.ok) return { outcome: "dead", error: `Refused URL: ${policy.reason}` };
+  const secrets = [endpoint.secret, endpoint.previousSecret].flatMap((ref) => (ref ? [readSecret(env, ref.env)] : [])).filter((s): s is string => !!s);
+  if (secrets.length === 0) return { outcome: "dead", error: `The secret ${endpoint.secret.env} is not set` };
+
+  const result: { outcome: AttemptResult["outcome"]; status?: number; error?: string; retryAfterMs?: number } = await deliverWebhook({
+    url: endpoint.url,
+    secrets,
+    message: { id: delivery.messageId, body: delivery.body, type: delivery.type },
+    now,
+    fetch: (input, init) => fetch(input, init),
+    allowHosts: allowedWebhookHosts(env),
+  });
+  if (result.outcome === "gone") {
+    await siteStub(env, identity.site).disableEndpoint(endpoint.id, "410 Gone", now);
+    rememberDisabledEndpoint(identity.site, endpoint.id);
+    return { outcome: "gone", error: "The endpoint answered 410 Gone and was disabled" };
+  }
+  const error = result.error ?? (result.status ? `HTTP ${result.status}` : undefined);
+  // Read through an optional field: a receiver's Retry-After, where deliverWebhook reports one.
+  return { outcome: result.outcome, ...(error ? { error } : {}), ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
+}
+
+/** Keeps what finally failed where an operator can list and redeliver it (the site object). */
+export async function deadLetter(env: Env, identity: LeadIdentity, delivery: Delivery, error: string, now: number): Promise<void> {
+  await siteStub(env, identity.site).addDeadLetter({
+    messageId: delivery.messageId,
+    endpointId: delivery.endpointId,
+    leadId: identity.leadId,
+    type: delivery.type,
+    body: delivery.body,
+    attempts: delivery.attempts,
+    lastError: error.slice(0, 500),
+    failedAt: now,
+  });
+}
