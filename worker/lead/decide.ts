@@ -92,7 +92,7 @@ export function decide(input: DecideInput): Decision {
     changed = true;
   }
 
-  const { fresh, duplicates } = freshEvents(request?.events ?? [], withPending(input.known, pending), now);
+  const { fresh, duplicates } = freshEvents(request?.events ?? [], input.known, now, new Set(pending.map((p) => p.event.id)));
   if (fresh.length > 0) {
     const applied = applyEvents(state, fresh, scoring, now);
     state = applied.state;
@@ -167,14 +167,6 @@ export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSum
 function indexEntry(identity: LeadIdentity, reading: LeadReading, now: number): LeadIndexEntry {
   const { view: v } = reading;
   return { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, updatedAt: now, replaces: identity.mergedLeadIds ?? [] };
-}
-
-/** Known ids plus those riding in the record. */
-function withPending(known: KnownIds, pending: readonly PendingEvent[]): KnownIds {
-  if (pending.length === 0) return known;
-  const all = new Map(known);
-  for (const p of pending) all.set(p.event.id, p.receivedAt);
-  return all;
 }
 
 function mergeNames(names: string[], events: ScoringEvent[]): string[] {

@@ -15,12 +15,13 @@ export type KnownIds = ReadonlyMap<string, number>;
 
 /**
  * Splits a batch into events never seen within the window (in batch order, each id once) and the
- * number of duplicates: ids known, or repeated within the batch.
+ * number of duplicates: ids known within the window, riding in the record, or repeated within the batch.
  *
  * @example freshEvents([{ id: "e1", ... }, { id: "e1", ... }], new Map(), now) // { fresh: [e1], duplicates: 1 }
  */
-export function freshEvents(events: readonly ScoringEvent[], known: KnownIds, now: number): { fresh: ScoringEvent[]; duplicates: number } {
-  const seen = new Set<string>();
+export function freshEvents(events: readonly ScoringEvent[], known: KnownIds, now: number, riding: ReadonlySet<string> = new Set()): { fresh: ScoringEvent[]; duplicates: number } {
+  // Ids riding in the record are known exactly for as long as they ride there.
+  const seen = new Set<string>(riding);
   const fresh: ScoringEvent[] = [];
   for (const event of events) {
     const at = known.get(event.id);

@@ -3,17 +3,30 @@ import { DEDUP_WINDOW_MS } from "./dedup";
 import type { BatchRow, LeadRecord } from "./types";
 
 /**
- * The Lead object's tables. WITHOUT ROWID keeps each table one b-tree, so an insert is one row
- * written rather than a row plus an index entry: rows written are what a user pays for. A batch row
- * is keyed by its instant of receipt, so the dedup window is one range scan.
+ * The Lead object's one table. One table, not three: creating a table writes a row of the schema, and
+ * a new lead's first request should cost the rows it stores, not its tables. WITHOUT ROWID keeps it one
+ * b-tree, so an insert is one row written rather than a row plus an index entry. Keys:
+ *   lead                    the record (see LeadRecord)
+ *   merged_into             the known lead this anonymous one was merged into
+ *   b:<receivedAt>:<id>     a batch of events, received-at zero-padded so the dedup window is one range scan
+ * A batch row's value is its event ids as JSON, a NUL, and the events as JSON (JSON text never holds
+ * a raw NUL), so the dedup window loads without parsing the events.
  */
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
-  CREATE TABLE IF NOT EXISTS batches (received_at INTEGER NOT NULL, first_id TEXT NOT NULL, ids TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (received_at, first_id)) WITHOUT ROWID;
-`;
+const SCHEMA = "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID";
 
 const RECORD_KEY = "lead";
 const MERGED_INTO_KEY = "merged_into";
+const BATCH_PREFIX = "b:";
+/** Sorts after every batch key ("b;" follows "b:"). */
+const BATCH_END = "b;";
+
+function idsOf(value: string): string[] {
+  return JSON.parse(value.slice(0, value.indexOf("\u0000"))) as string[];
+}
+
+function batchKey(receivedAt: number, firstId: string): string {
+  return `${BATCH_PREFIX}${String(receivedAt).padStart(15, "0")}:${firstId}`;
+}
 
 /**
  * SQLite storage that counts what it costs: every statement's own `rowsWritten` and `rowsRead` are
@@ -36,12 +49,12 @@ export class LeadStore {
   }
 
   #get<T>(key: string): T | null {
-    const row = this.#exec<{ v: string }>("SELECT v FROM meta WHERE k = ?", key)[0];
+    const row = this.#exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", key)[0];
     return row ? (JSON.parse(row.v) as T) : null;
   }
 
   #set(key: string, value: unknown): void {
-    this.#exec("INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", key, JSON.stringify(value));
+    this.#exec("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", key, typeof value === "string" ? value : JSON.stringify(value));
   }
 
   record(): LeadRecord | null {
@@ -63,37 +76,35 @@ export class LeadStore {
   }
 
   addBatch(batch: BatchRow): void {
-    this.#exec("INSERT OR REPLACE INTO batches (received_at, first_id, ids, json) VALUES (?, ?, ?, ?)", batch.receivedAt, batch.firstId, batch.events.map((e) => e.id).join("\n"), JSON.stringify(batch.events));
+    this.#set(batchKey(batch.receivedAt, batch.firstId), `${JSON.stringify(batch.events.map((e) => e.id))}\u0000${JSON.stringify(batch.events)}`);
   }
 
   /** Ids of the batch rows received within the dedup window, oldest first. */
   knownIds(now: number): Map<string, number> {
     const known = new Map<string, number>();
-    for (const row of this.#exec<{ received_at: number; ids: string }>("SELECT received_at, ids FROM batches WHERE received_at > ? ORDER BY received_at", now - DEDUP_WINDOW_MS)) {
-      for (const id of row.ids.split("\n")) known.set(id, row.received_at);
+    for (const row of this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", batchKey(now - DEDUP_WINDOW_MS, ""), BATCH_END)) {
+      const receivedAt = Number(row.k.slice(BATCH_PREFIX.length, BATCH_PREFIX.length + 15));
+      for (const id of idsOf(row.v)) known.set(id, receivedAt);
     }
     return known;
   }
 
-  /** Every stored batch's events, oldest batch first; `newestFirst` reverses it, `limit` caps the events. */
-  events(options: { newestFirst?: boolean; limit?: number } = {}): ScoringEvent[] {
-    const order = options.newestFirst ? "DESC" : "ASC";
-    const out: ScoringEvent[] = [];
-    for (const row of this.#exec<{ json: string }>(`SELECT json FROM batches ORDER BY received_at ${order}, first_id ${order}`)) {
-      const events = JSON.parse(row.json) as ScoringEvent[];
-      out.push(...(options.newestFirst ? events.reverse() : events));
-      if (options.limit !== undefined && out.length >= options.limit) return out.slice(0, options.limit);
-    }
-    return out;
+  /** Every stored batch's events, in the order they were stored. */
+  events(): ScoringEvent[] {
+    return this.#batches().flatMap((v) => JSON.parse(v.slice(v.indexOf("\u0000") + 1)) as ScoringEvent[]);
   }
 
   eventCount(): number {
-    return this.#exec<{ json: string }>("SELECT json FROM batches").reduce((n, r) => n + (JSON.parse(r.json) as unknown[]).length, 0);
+    return this.#batches().reduce((n, v) => n + idsOf(v).length, 0);
+  }
+
+  #batches(): string[] {
+    return this.#exec<{ v: string }>("SELECT v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, BATCH_END).map((r) => r.v);
   }
 
   /** Forgets the history (a merge handed it over), keeping the record the caller saves next. */
   clearEvents(): void {
-    this.#exec("DELETE FROM batches");
+    this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, BATCH_END);
   }
 
   async setAlarm(at: number): Promise<void> {

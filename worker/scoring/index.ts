@@ -2,19 +2,7 @@
  * Leadscore's scoring engine: pure functions of (state, events, config, time). No I/O, no clock, no
  * randomness, so the Durable Object, the simulate endpoint, replays and tests all score alike.
  */
-export {
-  scoringSchema,
-  scoringObjectSchema,
-  modelSchema,
-  ruleSchema,
-  behaviourRuleSchema,
-  fitRuleSchema,
-  conditionSchema,
-  bandSchema,
-  durationSchema,
-  CHANNELS,
-  CONTENT_STAGES,
-} from "./schema";
+export { scoringSchema, scoringObjectSchema } from "./schema";
 export type {
   ScoringConfig,
   Model,
