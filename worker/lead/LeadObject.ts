@@ -1,23 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { WindowLimiter } from "../http/rate-limit";
-import { explain, readLead, type ScoringEvent } from "../scoring";
+import type { ScoringEvent } from "../scoring";
 import { loadSiteConfig, loadSiteConfigVersion } from "../site/config-cache";
-import type { StoredConfig } from "../site/SiteObject";
-import { decide, summaryOf, type DecideInput, type Decision } from "./decide";
+import { decide, type DecideInput, type Decision } from "./decide";
+import { describeLead } from "./describe";
 import { forgetOutsideWindow } from "./dedup";
-import { attemptDelivery, deadLetter, retryScale } from "./delivery";
+import { deliverOnce, retryScale } from "./delivery";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
-import { earliestDue, sameDelivery, settleAttempt, withDeliveries } from "./outbox";
+import { earliestDue, sameDelivery, withDeliveries } from "./outbox";
 import { cryptoBytes } from "./promo";
 import { planAlarm } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord } from "./types";
 
-/** Recent events an operator sees with a lead. */
-const RECENT_EVENTS = 50;
-/** A dead letter the site object could not take is tried again this much later (times the retry scale). */
-const DEAD_LETTER_RETRY_MS = 60_000;
 
 /**
  * One object per lead: storage and timing around `decide()` (./decide.ts), which makes every
@@ -107,26 +103,7 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     const stored = record ? await loadSiteConfig(this.env, record.identity.site, Date.now()) : null;
     if (!record || !stored) return null;
-    const now = Date.now();
-    const { view: v } = readLead(record.state, stored.config, now);
-    const { identity } = record;
-    return {
-      id: identity.leadId,
-      userId: identity.userId,
-      ...(identity.verified !== undefined ? { verified: identity.verified } : {}),
-      score: v.score,
-      label: v.label,
-      stage: v.stage,
-      anonymousIds: identity.anonymousIds,
-      site: identity.site,
-      model: v.model,
-      grade: v.grade,
-      disqualified: v.disqualified,
-      traits: v.traits,
-      explanation: explain(record.state, stored.config, now),
-      promo: record.promo?.code ?? null,
-      recentEvents: this.#allEvents().reverse().slice(0, RECENT_EVENTS),
-    };
+    return describeLead(record, stored.config, this.#allEvents(), Date.now());
   }
 
   /** Erases everything this object keeps about the person, and its pending alarm. */
@@ -173,8 +150,8 @@ export class LeadObject extends DurableObject<Env> {
       const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
       await this.#deliver([...(decided?.added ?? []), ...due]);
     } finally {
-      this.#planAlarm(Date.now());
       this.#inAlarm = false;
+      this.#planAlarm(Date.now(), { inAlarm: true });
     }
   }
 
@@ -216,19 +193,7 @@ export class LeadObject extends DurableObject<Env> {
     try {
       // Endpoint state (disabled endpoints) comes with the isolate's cached config: no request per drain.
       const stored = await loadSiteConfig(this.env, identity.site, Date.now());
-      const settled = await Promise.all(
-        todo.map(async (d) => {
-          const now = Date.now();
-          const outcome = settleAttempt(d, await attemptDelivery(this.env, identity, stored, d, now), now, { scale: retryScale(this.env), random: Math.random });
-          if (outcome.kind !== "dead") return { d, next: outcome.kind === "retry" ? outcome.delivery : null };
-          try {
-            await deadLetter(this.env, identity, outcome.delivery, outcome.error, now);
-            return { d, next: null };
-          } catch {
-            return { d, next: { ...d, nextAt: now + DEAD_LETTER_RETRY_MS * retryScale(this.env) } };
-          }
-        }),
-      );
+      const settled = await Promise.all(todo.map(async (d) => ({ d, next: await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random }) })));
       const record = this.#record;
       if (!record) return;
       const outbox = record.outbox.flatMap((d) => {
@@ -240,7 +205,7 @@ export class LeadObject extends DurableObject<Env> {
       for (const d of todo) this.#inFlight.delete(key(d));
     }
     // The safety net has done its job: move it to what is due now, later if need be.
-    this.#planAlarm(Date.now(), this.#crossingAt !== undefined);
+    this.#planAlarm(Date.now(), { mayMoveLater: this.#crossingAt !== undefined });
   }
 
   #save(record: LeadRecord): void {
@@ -248,9 +213,14 @@ export class LeadObject extends DurableObject<Env> {
     this.#store.saveRecord(record);
   }
 
-  #planAlarm(now: number, mayMoveLater = false): void {
+  /**
+   * Points the alarm at what is due. While alarm() runs only its own last step sets it (one write per
+   * alarm, and the clamp of ./schedule.ts applies to it).
+   */
+  #planAlarm(now: number, options: { mayMoveLater?: boolean; inAlarm?: boolean } = {}): void {
+    if (this.#inAlarm) return;
     const record = this.#record;
-    const at = planAlarm({ outboxDueAt: record ? earliestDue(record.outbox) : null, crossingAt: this.#crossingAt ?? null, current: this.#alarmAt, now, inAlarm: this.#inAlarm, mayMoveLater });
+    const at = planAlarm({ outboxDueAt: record ? earliestDue(record.outbox) : null, crossingAt: this.#crossingAt ?? null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
     if (at === null) return;
     this.#alarmAt = at;
     void this.#store.setAlarm(at);

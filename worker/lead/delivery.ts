@@ -4,7 +4,8 @@ import { rememberDisabledEndpoint, siteStub } from "../site/config-cache";
 import type { StoredConfig } from "../site/SiteObject";
 import { deliverWebhook } from "../webhooks/deliver";
 import { checkWebhookUrl } from "../webhooks/url-policy";
-import { allowedWebhookHosts, type AttemptResult } from "./outbox";
+import { sendIndexUpdate } from "./index-batcher";
+import { allowedWebhookHosts, settleAttempt, type AttemptResult, type SettleOptions } from "./outbox";
 import { INDEX_OUTBOX, type Delivery, type LeadIdentity } from "./types";
 
 /**
@@ -24,12 +25,8 @@ export function retryScale(env: Env): number {
  */
 export async function attemptDelivery(env: Env, identity: LeadIdentity, stored: StoredConfig | null, delivery: Delivery, now: number): Promise<AttemptResult> {
   if (delivery.endpointId === INDEX_OUTBOX) {
-    try {
-      await siteStub(env, identity.site).upsertLead(JSON.parse(delivery.body));
-      return { outcome: "delivered" };
-    } catch (err) {
-      return { outcome: "retry", error: String(err) };
-    }
+    const stored = await sendIndexUpdate(env, identity.site, `${identity.leadId}/${delivery.messageId}`, JSON.parse(delivery.body));
+    return stored ? { outcome: "delivered" } : { outcome: "retry", error: "The site object did not store the index update" };
   }
   const endpoint = stored?.config.webhooks.find((e) => e.id === delivery.endpointId);
   if (!endpoint) return { outcome: "dead", error: "The endpoint is no longer in the site's config" };
@@ -69,4 +66,26 @@ export async function deadLetter(env: Env, identity: LeadIdentity, delivery: Del
     lastError: error.slice(0, 500),
     failedAt: now,
   });
+}
+
+/** A dead letter the site object could not take is tried again this much later (times the retry scale). */
+const DEAD_LETTER_RETRY_MS = 60_000;
+
+/**
+ * One attempt, settled: the delivery as it stays in the outbox (a retry), or null when it is done
+ * (delivered, or stored as a dead letter at the site object, which happens before it leaves here).
+ *
+ * @example const next = await deliverOnce(env, identity, stored, delivery, { scale: 1 })
+ */
+export async function deliverOnce(env: Env, identity: LeadIdentity, stored: StoredConfig | null, delivery: Delivery, options: SettleOptions): Promise<Delivery | null> {
+  const now = Date.now();
+  const outcome = settleAttempt(delivery, await attemptDelivery(env, identity, stored, delivery, now), now, options);
+  if (outcome.kind === "done") return null;
+  if (outcome.kind === "retry") return outcome.delivery;
+  try {
+    await deadLetter(env, identity, outcome.delivery, outcome.error, now);
+    return null;
+  } catch {
+    return { ...delivery, nextAt: now + DEAD_LETTER_RETRY_MS * options.scale };
+  }
 }

@@ -93,6 +93,11 @@ export class SiteObject extends DurableObject<Env> {
     this.#sql.exec("INSERT OR REPLACE INTO disabled_endpoints (endpoint_id, reason, at) VALUES (?, ?, ?)", endpointId, reason, now);
   }
 
+  /** Several leads' entries in one request (lead objects gather them per isolate). */
+  upsertLeads(entries: LeadIndexEntry[]): void {
+    for (const entry of entries) this.upsertLead(entry);
+  }
+
   upsertLead(entry: LeadIndexEntry): void {
     for (const id of entry.replaces ?? []) this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);
     this.#sql.exec(
