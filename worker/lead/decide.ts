@@ -4,7 +4,7 @@
  * store and when the alarm should next fire. No Cloudflare import, no I/O, no clock, and randomness
  * only through `random`: the object loads, calls this, writes the result in one transaction.
  */
-import { advance, applyEvents, diffViews, newLeadState, readLead, replay, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
+import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
 import { freshEvents, type KnownIds } from "./dedup";
 import { deliveriesFor, messageFromChange, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
@@ -86,7 +86,7 @@ export function decide(input: DecideInput): Decision {
     const ids = new Set(mine.map((e) => e.id));
     const joining = absorbed.events.filter((e) => !ids.has(e.id));
     const previous = view(state, scoring, now);
-    state = replay([...mine, ...joining], scoring, now);
+    state = applyEvents(newLeadState(), [...mine, ...joining], scoring, now, { deduplicated: true }).state;
     changes.push(...diffViews(previous, view(state, scoring, now), now, { kind: "merge" }));
     if (joining.length > 0) batch = { receivedAt: now, firstId: joining[0]!.id, events: joining };
     changed = true;
@@ -94,7 +94,7 @@ export function decide(input: DecideInput): Decision {
 
   const { fresh, duplicates } = freshEvents(request?.events ?? [], input.known, now, new Set(pending.map((p) => p.event.id)));
   if (fresh.length > 0) {
-    const applied = applyEvents(state, fresh, scoring, now);
+    const applied = applyEvents(state, fresh, scoring, now, { deduplicated: true });
     state = applied.state;
     changes.push(...applied.changes);
     pending = [...pending, ...fresh.map((event): PendingEvent => ({ event, receivedAt: now }))];

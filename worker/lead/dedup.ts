@@ -5,8 +5,9 @@ import type { ScoringEvent } from "../scoring";
  * 48 hours. The longest retry horizon of any client feeding the worker is Segment's own messageId
  * window of 24 hours (its pipeline may redeliver a message within it); `@segment/analytics-node`
  * retries for well under a minute and the snippet for 7 seconds (after 1, 2 and 4 s). Twice the
- * longest covers a client that retries at the end of it. Beyond the window the engine's own memory of
- * the newest 256 ids still catches most resends, but that is no longer a promise.
+ * longest covers a client that retries at the end of it. Ids riding in the record (not yet flushed to a
+ * batch row) are recognised however old. Beyond the window a resent id is scored again: the engine
+ * keeps no memory of ids for the Lead object (see ApplyOptions.deduplicated), which keeps the record small.
  */
 export const DEDUP_WINDOW_MS = 48 * 60 * 60 * 1000;
 
