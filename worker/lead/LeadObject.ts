@@ -11,9 +11,8 @@ import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
 import { earliestDue, sameDelivery, withDeliveries } from "./outbox";
 import { cryptoBytes } from "./promo";
-import { planAlarm } from "./schedule";
+import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord } from "./types";
-
 
 /**
  * One object per lead: storage and timing around `decide()` (./decide.ts), which makes every
@@ -120,7 +119,7 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     if (!record || letters.length === 0) return 0;
     const now = Date.now();
-    const added: Delivery[] = letters.map((l) => ({ messageId: l.messageId, endpointId: l.endpointId, type: l.type, body: l.body, attempts: 0, nextAt: now }));
+    const added: Delivery[] = letters.map((l) => ({ messageId: l.messageId, endpointId: l.endpointId, type: l.type, body: l.body, attempts: 0, nextAt: now + DELIVERY_GRACE_MS }));
     this.#save({ ...record, outbox: withDeliveries(record.outbox.filter((d) => !added.some((a) => sameDelivery(a, d))), added) });
     this.#planAlarm(now);
     void this.#deliver(added);
