@@ -55,6 +55,24 @@ describe("webhook delivery", () => {
     expect(after.deadLetters).toHaveLength(0);
   }, 40_000);
 
+  it("never stalls: every message to a receiver that always fails is dead-lettered after all 8 attempts, once", async () => {
+    const site = uniqueSite();
+    await scriptChannel(site, { status: 500 });
+    await putConfig(site, crossingConfig(site));
+    // Several leads at once, and one of them sends again while its message is retrying.
+    await Promise.all(["visitor-stall-01", "visitor-stall-02", "visitor-stall-03"].map((v) => send(site, v, [wire("t", "quote_request")])));
+    await send(site, "visitor-stall-01", [wire("t", "cart_add")]);
+    const letters = await eventually(async () => {
+      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+      return res.deadLetters.length >= 3 ? res.deadLetters : undefined;
+    }, 25_000);
+    for (const v of ["visitor-stall-01", "visitor-stall-02", "visitor-stall-03"]) await outboxDrained(site, v);
+    expect(letters.map((l: any) => l.attempts)).toEqual([8, 8, 8]);
+    expect(new Set(letters.map((l: any) => l.messageId)).size).toBe(3);
+    const attempts = Map.groupBy(await received(site), (h) => h.headers["webhook-id"]);
+    expect([...attempts.values()].map((a) => a.length)).toEqual([8, 8, 8]);
+  }, 40_000);
+
   it("disables an endpoint that answers 410 Gone and sends it nothing more", async () => {
     const site = uniqueSite();
     await scriptChannel(site, { status: 410 });
