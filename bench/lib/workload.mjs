@@ -64,9 +64,55 @@ export function benchSiteConfig({ webhookUrl, types }) {
   const shop = JSON.parse(readFileSync(join(ROOT, "examples/b2c-shop.json"), "utf8"));
   return {
     ...shop,
+    writeKey: { env: WRITE_KEY_ENV },
     origins: [BENCH_ORIGIN],
     ignoreBots: false,
     limits: { leadEventsPerMinute: 1_000_000, clientRequestsPerMinute: 1_000_000 },
     webhooks: [{ id: "bench", url: webhookUrl, secret: { env: WEBHOOK_SECRET_ENV }, ...(types ? { types } : {}) }],
   };
+}
+
+export const WRITE_KEY_ENV = "BENCH_WRITE_KEY";
+
+/**
+ * The realistic mix: visitors browsing as real browsers report it (the snippet sends what one second
+ * gathered, or at once on a first page view or an identify, so requests carry 1-5 events), a third of
+ * them then signing up and buying, reported by the shop's back end through `/v1/batch` (an identify
+ * with their anonymous id, which merges the browsing history, and an order). Deterministic: the same
+ * leads and sizes on every run.
+ *
+ * @example realisticMix({ site: "bench", prefix: "m1", leads: 100 }) // [{ path: "/e", body, events }, ...]
+ */
+export function realisticMix(spec) {
+  let x = 0x9e3779b9;
+  const rand = (n) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+  const requests = [];
+  for (let lead = 0; lead < spec.leads; lead++) {
+    const anon = anonymousId(spec.prefix, lead);
+    let step = 0;
+    while (step < SESSION.length) {
+      const size = 1 + rand(5);
+      const events = SESSION.slice(step, step + size).map((s, j) => {
+        const e = { i: `${spec.prefix}-${lead}-${step + j}`, k: s.k, n: s.n, t: Date.now(), l: BENCH_ORIGIN + s.path };
+        if (s.p) e.p = s.p;
+        return e;
+      });
+      step += size;
+      requests.push({ path: "/e", body: JSON.stringify({ s: spec.site, a: anon, e: events }), events: events.length });
+    }
+    if (lead % 3 === 0) {
+      const userId = `${anon}@example.com`;
+      const batch = [
+        { type: "identify", userId, anonymousId: anon, traits: { email: userId }, messageId: `${spec.prefix}-${lead}-id` },
+        { type: "track", userId, event: "purchase", properties: { total: 48 }, messageId: `${spec.prefix}-${lead}-buy` },
+      ];
+      requests.push({ path: "/v1/batch", body: JSON.stringify({ batch }), events: batch.length });
+    }
+  }
+  return requests;
 }

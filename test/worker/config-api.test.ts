@@ -145,7 +145,7 @@ describe("config API", () => {
 
   it(`keeps the last ${CONFIG_VERSIONS_KEPT} versions`, async () => {
     const site = uniqueSite();
-    const stub = env.SITES.get(env.SITES.idFromName(site));
+    const stub = env.SITES.getByName(site);
     const config = (await (await putConfig(site, shopConfig(site))).json() as any).config;
     for (let i = 0; i < CONFIG_VERSIONS_KEPT; i++) await stub.saveConfig(config, Date.now());
     const versions = (await (await adminFetch(`/v1/sites/${site}/config/versions?limit=100`)).json()) as any;
@@ -157,7 +157,7 @@ describe("config API", () => {
 
   it("checks the expected version and saves in one step, so a racing save cannot pass the same If-Match", async () => {
     const site = uniqueSite();
-    const stub = env.SITES.get(env.SITES.idFromName(site));
+    const stub = env.SITES.getByName(site);
     const config = ((await (await putConfig(site, shopConfig(site))).json()) as any).config;
     const [first, second] = await Promise.all([stub.saveConfig(config, Date.now(), { expectedVersion: 1 }), stub.saveConfig(config, Date.now(), { expectedVersion: 1 })]);
     expect([first, second].map((r: any) => ("conflict" in r ? `conflict at ${r.currentVersion}` : `saved ${r.version}`)).sort()).toEqual(["conflict at 2", "saved 2"]);

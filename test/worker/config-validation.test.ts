@@ -63,7 +63,7 @@ describe("config validation through the API", () => {
 
   it("warns about a trait no lead has carried once the site has seen trait names", async () => {
     const site = uniqueSite();
-    const stub = env.SITES.get(env.SITES.idFromName(site));
+    const stub = env.SITES.getByName(site);
     await stub.recordTraitNames(["email", "company_size"]);
     const config = withChange(site, (c) => c.models[0].rules.push({ id: "size", trait: "companySize", match: { gte: 10 }, points: 5 }));
     const { warnings } = await outcome(site, config);

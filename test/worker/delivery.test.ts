@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { adminFetch, env, eventually, getLead, putConfig, received, scriptChannel, send, shopConfig, uniqueSite, wire } from "./helpers";
+import { adminFetch, env, eventually, getLead, outboxDrained, putConfig, received, scriptChannel, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 /** Each quote request is a fresh, uncapped 70 points: hot at once, then (with decay) cold again. */
 function crossingConfig(site: string, model: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
@@ -69,6 +69,24 @@ describe("webhook delivery", () => {
     expect(verify(ok).data.current).toBe("hot");
     const after = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
     expect(after.deadLetters).toHaveLength(0);
+  }, 40_000);
+
+  it("never stalls: every message to a receiver that always fails is dead-lettered after all 8 attempts, once", async () => {
+    const site = uniqueSite();
+    await scriptChannel(site, { status: 500 });
+    await putConfig(site, crossingConfig(site));
+    // Several leads at once, and one of them sends again while its message is retrying.
+    await Promise.all(["visitor-stall-01", "visitor-stall-02", "visitor-stall-03"].map((v) => send(site, v, [wire("t", "quote_request")])));
+    await send(site, "visitor-stall-01", [wire("t", "cart_add")]);
+    const letters = await eventually(async () => {
+      const res = (await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any;
+      return res.deadLetters.length >= 3 ? res.deadLetters : undefined;
+    }, 25_000);
+    for (const v of ["visitor-stall-01", "visitor-stall-02", "visitor-stall-03"]) await outboxDrained(site, v);
+    expect(letters.map((l: any) => l.attempts)).toEqual([8, 8, 8]);
+    expect(new Set(letters.map((l: any) => l.messageId)).size).toBe(3);
+    const attempts = Map.groupBy(await received(site), (h) => h.headers["webhook-id"]);
+    expect([...attempts.values()].map((a) => a.length)).toEqual([8, 8, 8]);
   }, 40_000);
 
   it("disables an endpoint that answers 410 Gone and sends it nothing more", async () => {
@@ -202,7 +220,8 @@ describe("promo codes across identity", () => {
     expect(identified.body.actions).toEqual([]);
     const lead = await getLead(site, "promo-person@example.com");
     expect(lead.body.promo).toBe(earned.code);
-    await new Promise((r) => setTimeout(r, 300));
+    await outboxDrained(site, "promo-person@example.com");
+    await outboxDrained(site, "visitor-promo-id1");
     expect((await received(site)).map(verify).filter((p) => p.type === "lead.promo_issued")).toHaveLength(1);
   });
 });

@@ -124,3 +124,19 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
 }
 
 export { env };
+
+/** A lead object's stub by what an operator would type (lead id, user id or anonymous id). */
+export async function leadObject(site: string, ref: string) {
+  const { resolveLeadRef } = await import("../../worker/lead/ids");
+  const leadId = await resolveLeadRef(site, ref);
+  return env.LEADS.getByName(`${site}/${leadId}`);
+}
+
+/**
+ * Waits until a lead's outbox is empty: every webhook it owed was delivered or dead-lettered, so
+ * nothing more can arrive from it. Polls without asserting; what arrived is then final.
+ */
+export async function outboxDrained(site: string, ref: string): Promise<void> {
+  const stub = await leadObject(site, ref);
+  await eventually(async () => (await stub.stats()).outbox === 0);
+}

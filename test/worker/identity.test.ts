@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { leadIdForAnonymous } from "../../worker/lead/ids";
 import { replay, view } from "../../worker/scoring";
-import { adminFetch, env, eventually, getLead, pageView, putConfig, received, send, shopConfig, wire } from "./helpers";
+import { adminFetch, env, eventually, getLead, outboxDrained, pageView, putConfig, received, send, shopConfig, wire } from "./helpers";
 
 /** The site the test write key belongs to ("segtest.<secret>"). */
 const SITE = "segtest";
@@ -79,7 +79,7 @@ describe("anonymous to known", () => {
       const list = (await received(SITE)).map((h) => JSON.parse(h.body)).filter((p) => p.data.lead.id === lead.body.id && p.data.current === "hot");
       return list.length ? list : undefined;
     });
-    await new Promise((r) => setTimeout(r, 300));
+    for (const ref of [email, phone, laptop]) await outboxDrained(SITE, ref);
     expect((await received(SITE)).map((h) => JSON.parse(h.body)).filter((p) => p.data.lead.id === lead.body.id && p.data.current === "hot")).toHaveLength(1);
     expect(hooks[0].data.cause.kind).toBe("merge");
   });

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { env, eventually, pageView, putConfig, received, receiverUrl, send, shopConfig, uniqueSite, wire } from "./helpers";
+import { env, eventually, outboxDrained, pageView, putConfig, received, receiverUrl, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 describe("label webhooks", () => {
   it("sends exactly one signed lead.label_changed per band crossing, verifiable with standardwebhooks", async () => {
@@ -14,8 +14,8 @@ describe("label webhooks", () => {
       const got = await received(site);
       return got.length >= 2 ? got : undefined;
     });
-    // Nothing more arrives for the in-band event.
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing more arrives for the in-band event: the outbox is empty, so nothing more can.
+    await outboxDrained(site, "visitor-hook0001");
     expect(await received(site)).toHaveLength(2);
 
     const verifier = new Webhook(env.TEST_WEBHOOK_SECRET);
@@ -62,7 +62,7 @@ describe("several endpoints", () => {
     await send(site, "visitor-multi-01", [pageView("/pricing"), wire("t", "cart_add")]); // 56: warm and MQL
     const labels = await eventually(async () => ((await received(`${site}-labels`)).length ? received(`${site}-labels`) : undefined));
     const stages = await eventually(async () => ((await received(`${site}-stages`)).length ? received(`${site}-stages`) : undefined));
-    await new Promise((r) => setTimeout(r, 300));
+    await outboxDrained(site, "visitor-multi-01");
     expect((await received(`${site}-labels`)).map((h) => JSON.parse(h.body).type)).toEqual(["lead.label_changed"]);
     expect((await received(`${site}-stages`)).map((h) => JSON.parse(h.body).type)).toEqual(["lead.stage_changed"]);
     expect(labels).toHaveLength(1);

@@ -1,12 +1,15 @@
 import type { Change, LeadView } from "../scoring";
 import type { WebhookEndpoint } from "../site/config";
+import type { LeadIndexEntry } from "../site/SiteObject";
 import { buildWebhookBody, newMessageId, type WebhookData, type WebhookType } from "../webhooks/payload";
-import type { LeadIdentity } from "./types";
+import type { RandomBytes } from "./promo";
+import { INDEX_OUTBOX, type Delivery, type LeadIdentity } from "./types";
 
 export interface MessageContext {
   identity: LeadIdentity;
   view: LeadView;
   topContributions: Array<{ rule: string; points: number }>;
+  random: RandomBytes;
 }
 
 /** A message to send to every endpoint subscribed to its type. */
@@ -34,44 +37,58 @@ export function messageFromChange(change: Change, ctx: MessageContext): Outgoing
     topContributions: ctx.topContributions,
   };
   if ("direction" in change) data.direction = change.direction;
-  return build(change.type, change.at, data);
+  return build(change.type, change.at, data, ctx.random);
 }
 
 /** `lead.promo_issued`: the code a hot lead with a cart earned. */
 export function promoMessage(code: string, at: number, event: { id: string; name: string }, ctx: MessageContext): OutgoingMessage {
-  return build("lead.promo_issued", at, {
-    site: ctx.identity.site,
-    lead: leadPayload(ctx),
-    previous: null,
-    current: code,
-    cause: { kind: "event", event },
-    topContributions: ctx.topContributions,
-    promo: { code },
-  });
+  return build(
+    "lead.promo_issued",
+    at,
+    { site: ctx.identity.site, lead: leadPayload(ctx), previous: null, current: code, cause: { kind: "event", event }, topContributions: ctx.topContributions, promo: { code } },
+    ctx.random,
+  );
 }
 
 function leadPayload(ctx: MessageContext) {
   return {
     id: ctx.identity.leadId,
     ...(ctx.identity.userId ? { userId: ctx.identity.userId } : {}),
+    ...(ctx.identity.verified !== undefined ? { verified: ctx.identity.verified } : {}),
     anonymousIds: ctx.identity.anonymousIds,
-    score: roundScore(ctx.view.score),
+    score: ctx.view.score,
     label: ctx.view.label,
-    stage: ctx.view.stage || "none",
+    stage: ctx.view.stage,
     traits: ctx.view.traits,
   };
 }
 
-function build(type: WebhookType, at: number, data: WebhookData): OutgoingMessage {
-  return { id: newMessageId(at), type, body: buildWebhookBody({ type, at, data }) };
+function build(type: WebhookType, at: number, data: WebhookData, random: RandomBytes): OutgoingMessage {
+  return { id: newMessageId(at, random), type, body: buildWebhookBody({ type, at, data }) };
 }
 
-/** Scores are continuous under decay; answers show two decimals. */
-export function roundScore(score: number): number {
-  return Math.round(score * 100) / 100;
+/** The endpoints that subscribed to a message of this type. */
+export function endpointsFor(type: string, endpoints: WebhookEndpoint[]): WebhookEndpoint[] {
+  return endpoints.filter((e) => e.types.includes(type as WebhookEndpoint["types"][number]));
 }
 
-/** The endpoints that want a message of this type and are not disabled. */
-export function endpointsFor(type: string, endpoints: WebhookEndpoint[], disabled: string[]): WebhookEndpoint[] {
-  return endpoints.filter((e) => e.types.includes(type as WebhookEndpoint["types"][number]) && !disabled.includes(e.id));
+/**
+ * The deliveries of one decision: each message once per subscribed endpoint, and the index update,
+ * all due at `dueAt`. They ride in the lead's record (its outbox), so a crossing costs no row of its own.
+ *
+ * @example deliveriesFor(messages, config.webhooks, indexEntry, now)
+ */
+export function deliveriesFor(messages: OutgoingMessage[], endpoints: WebhookEndpoint[], index: LeadIndexEntry | null, dueAt: number): Delivery[] {
+  // Disabled endpoints get their deliveries too: the attempt dead-letters them, so an operator can
+  // redeliver what an endpoint missed while it was disabled.
+  const deliveries: Delivery[] = messages.flatMap((m) =>
+    endpointsFor(m.type, endpoints).map((e) => ({ messageId: m.id, endpointId: e.id, type: m.type, body: m.body, attempts: 0, nextAt: dueAt })),
+  );
+  if (index) deliveries.push({ messageId: indexMessageId(index), endpointId: INDEX_OUTBOX, type: "index", body: JSON.stringify(index), attempts: 0, nextAt: dueAt });
+  return deliveries;
+}
+
+/** Index updates sort by the instant they describe: the newest replaces any not yet sent. */
+function indexMessageId(index: LeadIndexEntry): string {
+  return `index-${String(index.updatedAt).padStart(15, "0")}`;
 }

@@ -1,6 +1,7 @@
 import type { LeadState, LeadView, ScoringEvent } from "../scoring";
+import type { PromoRecord } from "./promo";
 
-/** Who a lead object belongs to. Written once, and again only when identity changes. */
+/** Who a lead object belongs to. */
 export interface LeadIdentity {
   site: string;
   leadId: string;
@@ -8,10 +9,16 @@ export interface LeadIdentity {
   anonymousIds: string[];
   /** Lead ids of anonymous leads merged into this one (erasure and the index follow them). */
   mergedLeadIds?: string[];
+  /**
+   * False while the lead exists only on an unverified identify (a browser claiming a user id); true
+   * once a verified one or a server-side identify confirmed it. Absent on anonymous leads.
+   */
+  verified?: boolean;
 }
 
 /**
- * Everything an ingest changes, in one row: an event batch costs its event rows plus this one.
+ * The lead's one hot row: everything an ingest changes. The newest events ride in it (`pending`) until
+ * enough gather to fill one batch row, so most requests write this row and nothing else.
  * `lastView` is what webhooks last reported, so a new config's effect can be told even after the
  * object was evicted and the old config is gone from memory.
  */
@@ -20,6 +27,26 @@ export interface LeadRecord {
   state: LeadState;
   lastView: LeadView | null;
   configVersion: number;
+  /** Events not yet flushed to a batch row, with the instant each was received (oldest first). */
+  pending: PendingEvent[];
+  /** Event names the lead ever sent (a promo's `requireEvent` is checked against them). */
+  eventNames: string[];
+  promo: PromoRecord | null;
+  /** Webhook deliveries and the index update not yet settled (see ./outbox.ts). */
+  outbox: Delivery[];
+}
+
+/** An event with the worker's instant of receipt: deduplication counts its window from there. */
+export interface PendingEvent {
+  event: ScoringEvent;
+  receivedAt: number;
+}
+
+/** A stored batch of events: one row, keyed by the instant of receipt and its first event id. */
+export interface BatchRow {
+  receivedAt: number;
+  firstId: string;
+  events: ScoringEvent[];
 }
 
 /** What an anonymous lead hands over when it is merged into a known one. */
@@ -30,7 +57,7 @@ export interface AbsorbResult {
   mergedInto: string | null;
   leadId: string | null;
   /** A promo code the anonymous visitor already earned: it stays the person's only code. */
-  promo?: { code: string; issuedAt: number; eventId: string | null } | null;
+  promo?: PromoRecord | null;
 }
 
 export interface IngestRequest {
@@ -43,11 +70,14 @@ export interface IngestRequest {
   configVersion: number;
   /** Events a lead may send a minute (from that config; checked before anything is loaded). */
   leadEventsPerMinute: number;
-  /** True when `userId` was signed by the site (or came from its back end); false for a browser's word. */
+  /** True when `userId` was signed by the site; false for a browser's word. Absent (server-side sources) counts as verified. */
   verified?: boolean;
   /** False when this client was already shown its daily share of promo codes: issue none now. */
   promoAllowed?: boolean;
 }
+
+/** A stage or label a lead has no value for (no config yet, say): one spelling in the API and webhooks. */
+export const NO_STAGE = "none";
 
 /** What the snippet and the operator see of a lead in an answer. */
 export interface LeadSummary {
@@ -74,18 +104,19 @@ export interface IngestResult {
   retryAfter?: number;
 }
 
-/** An outbox row: one webhook message for one endpoint, or an index update for the site object. */
-export interface OutboxRow {
-  message_id: string;
-  endpoint_id: string;
+/** One message for one endpoint (or an index update for the site object), with its retry state. */
+export interface Delivery {
+  messageId: string;
+  endpointId: string;
   type: string;
   body: string;
   attempts: number;
-  next_at: number;
-  last_error: string | null;
+  /** When the next attempt is due. */
+  nextAt: number;
+  lastError?: string;
 }
 
-/** Endpoint id reserved for rows that update the site's lead index rather than call a webhook. */
+/** Endpoint id reserved for deliveries that update the site's lead index rather than call a webhook. */
 export const INDEX_OUTBOX = "#index";
 
 /** What `describe` answers: the lead, or where a merged anonymous lead went. */

@@ -5,12 +5,12 @@
 import { diffViews } from "./changes";
 import { compile, type CompiledConfig } from "./compile";
 import { nextCrossingCompiled } from "./crossing";
-import { ingest, rememberEvent } from "./ingest";
+import { foldEvent, rememberEvent } from "./fold-event";
 import { nextTraitFlip } from "./relative";
 import type { ScoringConfig } from "./schema";
 import { cloneState, compareEarners, newLeadState } from "./state";
 import type { Cause, Change, LeadState, ScoringEvent } from "./types";
-import { activeSnapshot, settle, viewCompiled } from "./view";
+import { activeSnapshot, settleBands, viewCompiled } from "./view";
 
 export interface Step {
   at: number;
@@ -37,11 +37,11 @@ function advanceFalling(state: LeadState, compiled: CompiledConfig, end: number,
     const moved = target.disqualifiedBy.length === 0 && (before.labelRank !== target.labelIndex || before.stageRank !== target.stageIndex);
     const at = moved ? nextCrossingCompiled(state, compiled, state.clock) : null;
     if (at === null || at > end) {
-      settle(state, compiled, end);
+      settleBands(state, compiled, end);
       return;
     }
     const cause = timeCause(state, compiled, at);
-    settle(state, compiled, at);
+    settleBands(state, compiled, at);
     const changes = diffViews(before, viewCompiled(state, compiled, at), at, cause);
     if (changes.length) onStep({ at, changes });
   }
@@ -59,7 +59,7 @@ export function advanceInPlace(state: LeadState, compiled: CompiledConfig, now: 
     // Up to the last instant the old truth holds, then the flip itself, which may move the lead up too.
     advanceFalling(state, compiled, flip - 1, onStep);
     const before = viewCompiled(state, compiled, state.clock);
-    settle(state, compiled, flip);
+    settleBands(state, compiled, flip);
     const changes = diffViews(before, viewCompiled(state, compiled, flip), flip, { kind: "time" });
     if (changes.length) onStep({ at: flip, changes });
   }
@@ -82,20 +82,29 @@ export function applyEventInPlace(
   state: LeadState,
   compiled: CompiledConfig,
   event: ScoringEvent,
-  seen: Set<string>,
+  seen: Set<string> | null,
   onStep: (step: Step) => void,
 ): boolean {
-  if (seen.has(event.id)) return false;
+  if (seen?.has(event.id)) return false;
   // A late event (older than the clock) is folded in now: its points count decayed from its own ts.
   const at = Math.max(state.clock, event.ts);
   advanceInPlace(state, compiled, at, onStep);
-  if (!rememberEvent(state, seen, event)) return false;
+  // Without `seen` the caller has deduplicated exactly and the state keeps no memory of ids.
+  if (seen && !rememberEvent(state, seen, event)) return false;
   const before = viewCompiled(state, compiled, at);
-  ingest(state, compiled, event);
-  settle(state, compiled, at);
+  foldEvent(state, compiled, event);
+  settleBands(state, compiled, at);
   const changes = diffViews(before, viewCompiled(state, compiled, at), at, { kind: "event", eventId: event.id, name: event.name });
   onStep({ at, changes, event });
   return true;
+}
+
+export interface ApplyOptions {
+  /**
+   * The caller has already dropped every id it saw before (the Lead object deduplicates exactly), so
+   * the state need not remember the newest 256 ids itself: a smaller state, copied and stored faster.
+   */
+  deduplicated?: boolean;
 }
 
 /**
@@ -104,10 +113,11 @@ export function applyEventInPlace(
  *
  * @example const { state, changes } = applyEvents(prev, [{ id: "e1", name: "page_view", ts, url }], config, Date.now());
  */
-export function applyEvents(state: LeadState, events: ScoringEvent[], config: ScoringConfig, now: number): { state: LeadState; changes: Change[] } {
+export function applyEvents(state: LeadState, events: ScoringEvent[], config: ScoringConfig, now: number, options: ApplyOptions = {}): { state: LeadState; changes: Change[] } {
   const compiled = compile(config);
   const next = cloneState(state);
-  const seen = new Set(next.seen.map(([id]) => id));
+  if (options.deduplicated) next.seen = [];
+  const seen = options.deduplicated ? null : new Set(next.seen.map(([id]) => id));
   const changes: Change[] = [];
   const collect = (step: Step) => changes.push(...step.changes);
   for (const event of orderEvents(events)) applyEventInPlace(next, compiled, event, seen, collect);

@@ -51,7 +51,11 @@ export function firstInstantBelow(curve: ScoreCurve, from: number, line: number)
 
 /** nextCrossing through a compiled config (internal fast path). */
 export function nextCrossingCompiled(state: LeadState, compiled: CompiledConfig, now: number): number | null {
-  const snap = activeSnapshot(state, compiled, now);
+  return crossingOf(activeSnapshot(state, compiled, now));
+}
+
+/** The next decay crossing of one snapshot (null when disqualified or when no line lies below). */
+export function crossingOf(snap: ModelSnapshot): number | null {
   if (snap.disqualifiedBy.length > 0) return null;
   const lines = visibleLines(snap);
   const line = Math.max(lines.label ?? -Infinity, lines.stage ?? -Infinity);

@@ -7,23 +7,16 @@ import { matches } from "./condition";
 import { decayFactor } from "./decay";
 import { round2, rulePoints, unclampedAt } from "./score";
 import type { Contribution, Explanation, LeadState, NextBand } from "./types";
-import { activeSnapshot, toView } from "./view";
+import { activeSnapshot, toView, type ModelSnapshot } from "./view";
 
 function nextBand(bands: CompiledBand[], index: number, score: number): NextBand | undefined {
   const next = nextBandUp(bands, index);
   return next && { name: next.band.name, min: next.band.min, pointsNeeded: round2(Math.max(0, next.band.min - score)) };
 }
 
-/**
- * Every rule's part in the score at `now` (largest first), the next label and stage up, and when decay
- * will take the lead below its current label's lower line.
- *
- * @example explain(state, config, Date.now()).contributions[0] // { rule: "pricing", kind: "behaviour", points: 17.5, ... }
- */
-export function explain(state: LeadState, config: ScoringConfig, now: number): Explanation {
-  const snap = activeSnapshot(state, compile(config), now);
+/** Every rule's part in the score of one snapshot, largest first. */
+export function contributionsOf(snap: ModelSnapshot, traits: Record<string, unknown>): Contribution[] {
   const { model, ms } = snap;
-  const view = toView(snap, state.traits);
   const contributions: Contribution[] = [];
   for (const rule of model.behaviour) {
     const acc = ms.rules[rule.id];
@@ -42,10 +35,24 @@ export function explain(state: LeadState, config: ScoringConfig, now: number): E
     contributions.push({ rule: "adjust", kind: "operator", reason, points: round2(now), rawPoints: points, count: 1, events: [id] });
   }
   for (const rule of model.fit) {
-    if (!matches(rule.value(state.traits), rule.condition, snap.at)) continue;
+    if (!matches(rule.value(traits), rule.condition, snap.at)) continue;
     contributions.push({ rule: rule.id, kind: "fit", points: rule.points, rawPoints: rule.points, count: 1, events: [] });
   }
   contributions.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || (a.rule < b.rule ? -1 : 1));
+  return contributions;
+}
+
+/**
+ * Every rule's part in the score at `now` (largest first), the next label and stage up, and when decay
+ * will take the lead below its current label's lower line.
+ *
+ * @example explain(state, config, Date.now()).contributions[0] // { rule: "pricing", kind: "behaviour", points: 17.5, ... }
+ */
+export function explain(state: LeadState, config: ScoringConfig, now: number): Explanation {
+  const snap = activeSnapshot(state, compile(config), now);
+  const { model } = snap;
+  const view = toView(snap, state.traits);
+  const contributions = contributionsOf(snap, state.traits);
 
   const explanation: Explanation = {
     score: view.score,
@@ -93,8 +100,13 @@ export function explain(state: LeadState, config: ScoringConfig, now: number): E
  * @example topContributions(state, config, Date.now(), 3) // [{ rule: "demo_request", points: 30 }, ...]
  */
 export function topContributions(state: LeadState, config: ScoringConfig, now: number, n = 5): Array<{ rule: string; points: number }> {
-  return explain(state, config, now)
-    .contributions.filter((c) => c.points !== 0)
+  return topOf(contributionsOf(activeSnapshot(state, compile(config), now), state.traits), n);
+}
+
+/** The n largest non-zero contributions, as webhooks carry them. */
+export function topOf(contributions: Contribution[], n: number): Array<{ rule: string; points: number }> {
+  return contributions
+    .filter((c) => c.points !== 0)
     .slice(0, n)
     .map(({ rule, points }) => ({ rule, points }));
 }

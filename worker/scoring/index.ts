@@ -57,6 +57,7 @@ export { view } from "./view";
 export { nextCrossing } from "./crossing";
 export { diffViews } from "./changes";
 export { explain, topContributions } from "./explain";
+export { readLead, type LeadReading } from "./reading";
 export { simulate } from "./simulate";
 export { configIssues, scoringIssues, semanticIssues, salvageScoring, jsonPath, type ConfigIssue, type ConfigParts } from "./issues";
 export { durationMs } from "./duration";

@@ -6,7 +6,7 @@ import { pendingSteps, type PendingStep } from "./absence";
 import { adjustmentCurve } from "./adjust";
 import { matches } from "./condition";
 import type { CompiledBehaviourRule, CompiledModel } from "./compile";
-import { capAllows } from "./ingest";
+import { capAllows } from "./fold-event";
 import { decayFactor } from "./decay";
 import type { ModelState, RuleAccumulator } from "./types";
 

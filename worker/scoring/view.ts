@@ -6,7 +6,7 @@ import { matches } from "./condition";
 import { activeModel, compile, type CompiledConfig, type CompiledModel } from "./compile";
 import { bandAfter } from "./bands";
 import type { ScoringConfig } from "./schema";
-import { fireDueAbsences } from "./ingest";
+import { fireDueAbsences } from "./fold-event";
 import { fitCounts, storedCounts } from "./requalify";
 import { behaviourAt, round2, scoreAt, scoreCurve, type ScoreCurve } from "./score";
 import { emptyModelState, modelState } from "./state";
@@ -110,7 +110,7 @@ export function view(state: LeadState, config: ScoringConfig, now: number): Lead
  * Write what every model has at `t` into the (mutable) state, absence firings due by then and bands,
  * and move its clock to t.
  */
-export function settle(state: LeadState, compiled: CompiledConfig, t: number): void {
+export function settleBands(state: LeadState, compiled: CompiledConfig, t: number): void {
   const at = Math.max(t, state.clock);
   fireDueAbsences(state, compiled, at);
   for (const model of compiled.models) {

@@ -56,7 +56,11 @@ export function rememberSiteConfig(site: string, stored: StoredConfig, now: numb
   CACHE.set(site, { stored, fetchedAt: now });
 }
 
-/** Drops this isolate's copy (an endpoint was disabled, say) so the next read asks the site object. */
-export function forgetSiteConfig(site: string): void {
-  CACHE.delete(site);
+/**
+ * Marks an endpoint disabled in this isolate's copy at once (a delivery found it gone): later drains
+ * skip it without asking the site object, which other isolates hear from within CONFIG_TTL_MS.
+ */
+export function rememberDisabledEndpoint(site: string, endpointId: string): void {
+  const cached = CACHE.get(site)?.stored;
+  if (cached && !cached.disabledEndpoints.includes(endpointId)) cached.disabledEndpoints = [...cached.disabledEndpoints, endpointId];
 }

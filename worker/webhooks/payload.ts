@@ -14,6 +14,8 @@ export const webhookLeadSchema = z.object({
   id: z.string().min(1),
   /** Set once the lead identified itself (usually an e-mail address). */
   userId: z.string().min(1).optional(),
+  /** False while the lead rests on an unverified identify only; absent on anonymous leads. */
+  verified: z.boolean().optional(),
   /** Every browser/device id merged into this lead. */
   anonymousIds: z.array(z.string().min(1)),
   score: z.number().finite(),

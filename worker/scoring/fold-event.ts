@@ -16,7 +16,7 @@ import { trackVisit } from "./visits";
 import { compareEarners, emptyModelState, insertSorted } from "./state";
 import type { Earner, LeadState, ModelState, RuleAccumulator, ScoringEvent } from "./types";
 
-/** Event ids remembered for dedupe. Older duplicates are the ingest layer's job (it keeps every id). */
+/** Event ids remembered for dedupe. Older duplicates are the Lead object's job (worker/lead/dedup.ts). */
 export const SEEN_MAX = 256;
 /** Earners remembered per rule for explanations. */
 export const RECENT_MAX = 20;
@@ -164,7 +164,7 @@ function applyToModel(state: LeadState, model: CompiledModel, event: ScoringEven
 }
 
 /** Fold one (new, deduplicated) event into the mutable state for every model of the config. */
-export function ingest(state: LeadState, compiled: CompiledConfig, input: ScoringEvent): void {
+export function foldEvent(state: LeadState, compiled: CompiledConfig, input: ScoringEvent): void {
   const event = withDownloadExt(input);
   mergeTraits(state, event);
   const facts = eventFacts(event);

@@ -1,0 +1,205 @@
+/**
+ * Every decision the Lead object makes, as one pure function: which events are new, the new scoring
+ * state, the webhooks and the index update it owes, a promo code, a merge's union rescoring, what to
+ * store and when the alarm should next fire. No Cloudflare import, no I/O, no clock, and randomness
+ * only through `random`: the object loads, calls this, writes the result in one transaction.
+ */
+import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
+import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
+import { freshEvents, type KnownIds } from "./dedup";
+import { deliveriesFor, messageFromChange, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
+import { withDeliveries } from "./outbox";
+import { issuePromo, promoTrigger, type RandomBytes } from "./promo";
+import { DELIVERY_GRACE_MS } from "./schedule";
+import type { AbsorbResult, BatchRow, Delivery, IngestRequest, LeadAction, LeadIdentity, LeadRecord, LeadSummary, PendingEvent } from "./types";
+
+/** Events that ride in the record before they are flushed as one batch row: most requests write one row. */
+export const FLUSH_EVENTS = 20;
+/** Top contributions a webhook carries. */
+const TOP_CONTRIBUTIONS = 5;
+
+export interface DecideInput {
+  /** The stored record; null for a lead never seen. */
+  record: LeadRecord | null;
+  /** The batch to score; null when only time passed (the alarm) or the config changed. */
+  request: IngestRequest | null;
+  /** An anonymous lead's history being merged into this one. */
+  absorbed?: AbsorbResult | null;
+  /** This lead's stored events (batch rows), needed only when `absorbed` brings events. */
+  history?: ScoringEvent[];
+  config: StoredConfig;
+  /** Ids stored in batch rows, with their instant of receipt (see ./dedup.ts). */
+  known: KnownIds;
+  now: number;
+  random: RandomBytes;
+}
+
+export interface Decision {
+  record: LeadRecord;
+  /** False when nothing is worth writing (a batch of duplicates, an alarm that found nothing). */
+  recordChanged: boolean;
+  /** Events to store as one batch row, or null. */
+  batch: BatchRow | null;
+  actions: LeadAction[];
+  accepted: number;
+  duplicates: number;
+  summary: LeadSummary;
+  /** Changes this decision reported (for tests and the simulate endpoint). */
+  changes: Change[];
+  /** The next decay crossing under the config in force. */
+  crossingAt: number | null;
+  /** Deliveries this decision added to the outbox: the object attempts them right after committing. */
+  added: Delivery[];
+  /** True once a merged anonymous lead's history is in `batch`: the object may release it. */
+  merged: boolean;
+}
+
+/**
+ * Decides what one request (or one alarm) does to a lead.
+ *
+ * @example
+ * const d = decide({ record, request, config, known, now: Date.now(), random: cryptoBytes });
+ * // d.record, d.batch and d.record.outbox go to storage in one transaction; d.crossingAt to the alarm
+ */
+export function decide(input: DecideInput): Decision {
+  const { config, now, request } = input;
+  const scoring = config.config;
+  const before = input.record;
+  const identity = adoptIdentity(before?.identity ?? null, request, input.absorbed ?? null);
+  let state = before?.state ?? newLeadState();
+  let pending = before?.pending ?? [];
+  let changed = !before || identity.changed;
+  const changes: Change[] = [];
+
+  // A new config can move the lead across a line by itself: compare what webhooks last reported
+  // with the view under the new config, and report that (cause "config") before anything else.
+  if (before && before.configVersion !== config.version) {
+    changed = true;
+    if (before.lastView) changes.push(...diffViews(before.lastView, view(state, scoring, now), now, { kind: "config" }));
+  }
+
+  let batch: BatchRow | null = null;
+  const absorbed = input.absorbed && !input.absorbed.mergedInto && input.absorbed.events.length + input.absorbed.anonymousIds.length > 0 ? input.absorbed : null;
+  if (absorbed) {
+    // Re-score the union from scratch: caps span both histories.
+    const mine = [...(input.history ?? []), ...pending.map((p) => p.event)];
+    const ids = new Set(mine.map((e) => e.id));
+    const joining = absorbed.events.filter((e) => !ids.has(e.id));
+    const previous = view(state, scoring, now);
+    state = applyEvents(newLeadState(), [...mine, ...joining], scoring, now, { deduplicated: true }).state;
+    changes.push(...diffViews(previous, view(state, scoring, now), now, { kind: "merge" }));
+    if (joining.length > 0) batch = { receivedAt: now, firstId: joining[0]!.id, events: joining };
+    changed = true;
+  }
+
+  const { fresh, duplicates } = freshEvents(request?.events ?? [], input.known, now, new Set(pending.map((p) => p.event.id)));
+  if (fresh.length > 0) {
+    const applied = applyEvents(state, fresh, scoring, now, { deduplicated: true });
+    state = applied.state;
+    changes.push(...applied.changes);
+    pending = [...pending, ...fresh.map((event): PendingEvent => ({ event, receivedAt: now }))];
+    changed = true;
+  } else if (!request) {
+    const advanced = advance(state, scoring, now);
+    if (advanced.changes.length > 0) {
+      state = advanced.state;
+      changes.push(...advanced.changes);
+      changed = true;
+    }
+  }
+  if (pending.length >= FLUSH_EVENTS || (batch && pending.length > 0)) {
+    const events = [...(batch?.events ?? []), ...pending.map((p) => p.event)];
+    // Keyed by the flush instant, the newest receipt: the dedup window then runs at least that long for each id.
+    batch = { receivedAt: now, firstId: events[0]!.id, events };
+    pending = [];
+  }
+
+  // One reading of the lead for everything below: messages, the promo, the answer, the alarm.
+  const reading = readLead(state, scoring, now);
+  const eventNames = mergeNames(before?.eventNames ?? [], [...fresh, ...(absorbed?.events ?? [])]);
+  const ctx: MessageContext = { identity: identity.value, view: reading.view, topContributions: changes.length > 0 ? reading.top(TOP_CONTRIBUTIONS) : [], random: input.random };
+  const messages: OutgoingMessage[] = changes.map((c) => messageFromChange(c, ctx));
+
+  const actions: LeadAction[] = [];
+  let promo = before?.promo ?? absorbed?.promo ?? null;
+  if (absorbed?.promo && !before?.promo) changed = true;
+  const trigger = promoTrigger(scoring.promo, reading.view, fresh, eventNames, promo, request?.promoAllowed !== false);
+  if (trigger && scoring.promo) {
+    promo = issuePromo(scoring.promo.prefix, now, trigger.id, input.random);
+    actions.push({ type: "promo", code: promo.code });
+    const top = ctx.topContributions.length > 0 ? ctx.topContributions : reading.top(TOP_CONTRIBUTIONS);
+    messages.push(promoMessage(promo.code, now, { id: trigger.id, name: trigger.name }, { ...ctx, topContributions: top }));
+  }
+
+  // The site's lead index hears of label, stage and identity changes only, never of every event.
+  const index = changes.length > 0 || identity.userIdChanged || absorbed ? indexEntry(identity.value, reading, now) : null;
+  const added = deliveriesFor(messages, scoring.webhooks, index, now + DELIVERY_GRACE_MS);
+  const record: LeadRecord = {
+    identity: identity.value,
+    state,
+    lastView: reading.view,
+    configVersion: config.version,
+    pending,
+    eventNames,
+    promo,
+    outbox: added.length > 0 ? withDeliveries(before?.outbox ?? [], added) : (before?.outbox ?? []),
+  };
+  return {
+    record,
+    recordChanged: changed || added.length > 0,
+    batch,
+    actions,
+    accepted: fresh.length,
+    duplicates,
+    summary: summaryOf(identity.value, reading),
+    changes,
+    crossingAt: reading.nextCrossing,
+    added,
+    merged: absorbed !== null,
+  };
+}
+
+/** What the collect answer and the operator see of a lead. */
+export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSummary {
+  return { id: identity.leadId, userId: identity.userId, score: reading.view.score, label: reading.view.label, stage: reading.view.stage };
+}
+
+function indexEntry(identity: LeadIdentity, reading: LeadReading, now: number): LeadIndexEntry {
+  const { view: v } = reading;
+  return { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
+}
+
+/**
+ * The trait names a lead carries, nested objects one level deep as dotted paths ("company.employees"):
+ * the site remembers them so a config's fit rule on a trait no lead ever had is warned about.
+ *
+ * @example traitNames({ email: "a@b.c", company: { employees: 40 } }) // ["email", "company", "company.employees"]
+ */
+export function traitNames(traits: Record<string, unknown>): string[] {
+  return Object.entries(traits).flatMap(([key, value]) =>
+    value !== null && typeof value === "object" && !Array.isArray(value) ? [key, ...Object.keys(value).map((k) => `${key}.${k}`)] : [key],
+  );
+}
+
+function mergeNames(names: string[], events: ScoringEvent[]): string[] {
+  const added = events.map((e) => e.name).filter((n) => !names.includes(n));
+  return added.length === 0 ? names : [...new Set([...names, ...added])];
+}
+
+/**
+ * Creates the identity on a lead's first request and folds in new ids. A lead created by an unverified
+ * identify stays unverified until a verified one (or a server-side source) confirms it.
+ */
+function adoptIdentity(current: LeadIdentity | null, request: IngestRequest | null, absorbed: AbsorbResult | null): { value: LeadIdentity; changed: boolean; userIdChanged: boolean } {
+  if (!request) return { value: current!, changed: false, userIdChanged: false };
+  const joining = absorbed && !absorbed.mergedInto ? absorbed.anonymousIds : request.anonymousId && !request.userId ? [request.anonymousId] : [];
+  const anonymousIds = [...new Set([...(current?.anonymousIds ?? []), ...joining])];
+  const mergedLeadIds = [...new Set([...(current?.mergedLeadIds ?? []), ...(absorbed && !absorbed.mergedInto && absorbed.leadId ? [absorbed.leadId] : [])])];
+  const userId = request.userId ?? current?.userId ?? null;
+  const value: LeadIdentity = { site: request.site, leadId: request.leadId, userId, anonymousIds, mergedLeadIds };
+  if (userId) value.verified = current?.verified === true || (request.userId !== null && request.verified !== false);
+  const userIdChanged = userId !== (current?.userId ?? null);
+  const changed =
+    !current || userIdChanged || current.anonymousIds.length !== anonymousIds.length || (current.mergedLeadIds ?? []).length !== mergedLeadIds.length || current.verified !== value.verified;
+  return { value, changed, userIdChanged };
+}

@@ -1,0 +1,120 @@
+import type { ScoringEvent } from "../scoring";
+import { DEDUP_WINDOW_MS } from "./dedup";
+import type { BatchRow, LeadRecord } from "./types";
+
+/**
+ * The Lead object's one table. One table, not three: creating a table writes a row of the schema, and
+ * a new lead's first request should cost the rows it stores, not its tables. WITHOUT ROWID keeps it one
+ * b-tree, so an insert is one row written rather than a row plus an index entry. Keys:
+ *   lead                    the record (see LeadRecord)
+ *   merged_into             the known lead this anonymous one was merged into
+ *   b:<receivedAt>:<id>     a batch of events, received-at zero-padded so the dedup window is one range scan
+ * A batch row's value is its event ids as JSON, a NUL, and the events as JSON (JSON text never holds
+ * a raw NUL), so the dedup window loads without parsing the events.
+ */
+const SCHEMA = "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID";
+
+const RECORD_KEY = "lead";
+const MERGED_INTO_KEY = "merged_into";
+const BATCH_PREFIX = "b:";
+/** Sorts after every batch key ("b;" follows "b:"). */
+const BATCH_END = "b;";
+
+function idsOf(value: string): string[] {
+  return JSON.parse(value.slice(0, value.indexOf("\u0000"))) as string[];
+}
+
+function batchKey(receivedAt: number, firstId: string): string {
+  return `${BATCH_PREFIX}${String(receivedAt).padStart(15, "0")}:${firstId}`;
+}
+
+/**
+ * SQLite storage that counts what it costs: every statement's own `rowsWritten` and `rowsRead` are
+ * summed here (and an alarm write is billed as one row), so no caller threads counters by hand.
+ */
+export class LeadStore {
+  rowsWritten = 0;
+  rowsRead = 0;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.#exec(SCHEMA);
+  }
+
+  #exec<T extends Record<string, SqlStorageValue>>(query: string, ...bindings: SqlStorageValue[]): T[] {
+    const cursor = this.storage.sql.exec<T>(query, ...bindings);
+    const rows = cursor.toArray();
+    this.rowsWritten += cursor.rowsWritten;
+    this.rowsRead += cursor.rowsRead;
+    return rows;
+  }
+
+  #get<T>(key: string): T | null {
+    const row = this.#exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", key)[0];
+    return row ? (JSON.parse(row.v) as T) : null;
+  }
+
+  #set(key: string, value: unknown): void {
+    this.#exec("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", key, typeof value === "string" ? value : JSON.stringify(value));
+  }
+
+  record(): LeadRecord | null {
+    const record = this.#get<LeadRecord>(RECORD_KEY);
+    // Records written before events and the outbox rode in the record lack those fields.
+    return record && { ...record, pending: record.pending ?? [], eventNames: record.eventNames ?? [], promo: record.promo ?? null, outbox: record.outbox ?? [] };
+  }
+
+  saveRecord(record: LeadRecord): void {
+    this.#set(RECORD_KEY, record);
+  }
+
+  mergedInto(): string | null {
+    return this.#get<string>(MERGED_INTO_KEY);
+  }
+
+  setMergedInto(target: string): void {
+    this.#set(MERGED_INTO_KEY, target);
+  }
+
+  addBatch(batch: BatchRow): void {
+    this.#set(batchKey(batch.receivedAt, batch.firstId), `${JSON.stringify(batch.events.map((e) => e.id))}\u0000${JSON.stringify(batch.events)}`);
+  }
+
+  /** Ids of the batch rows received within the dedup window, oldest first. */
+  knownIds(now: number): Map<string, number> {
+    const known = new Map<string, number>();
+    for (const row of this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", batchKey(now - DEDUP_WINDOW_MS, ""), BATCH_END)) {
+      const receivedAt = Number(row.k.slice(BATCH_PREFIX.length, BATCH_PREFIX.length + 15));
+      for (const id of idsOf(row.v)) known.set(id, receivedAt);
+    }
+    return known;
+  }
+
+  /** Every stored batch's events, in the order they were stored. */
+  events(): ScoringEvent[] {
+    return this.#batches().flatMap((v) => JSON.parse(v.slice(v.indexOf("\u0000") + 1)) as ScoringEvent[]);
+  }
+
+  eventCount(): number {
+    return this.#batches().reduce((n, v) => n + idsOf(v).length, 0);
+  }
+
+  #batches(): string[] {
+    return this.#exec<{ v: string }>("SELECT v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, BATCH_END).map((r) => r.v);
+  }
+
+  /** Forgets the history (a merge handed it over), keeping the record the caller saves next. */
+  clearEvents(): void {
+    this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, BATCH_END);
+  }
+
+  async setAlarm(at: number): Promise<void> {
+    this.rowsWritten += 1;
+    await this.storage.setAlarm(at);
+  }
+
+  async eraseAll(): Promise<void> {
+    await this.storage.deleteAlarm();
+    await this.storage.deleteAll();
+    this.#exec(SCHEMA);
+  }
+}
