@@ -14,7 +14,7 @@ describe("operator routes the console uses", () => {
       {
         id: "main",
         url: expect.stringContaining(`/r/${site}`),
-        types: ["lead.label_changed", "lead.stage_changed", "lead.disqualified", "lead.promo_issued"],
+        types: ["lead.label_changed", "lead.stage_changed", "lead.grade_changed", "lead.disqualified", "lead.promo_issued"],
         state: "active",
         deadLetters: { count: 0, atLeast: false },
         lastFailure: null,

@@ -39,7 +39,7 @@ describe("/openapi.json", () => {
     expect(config.put.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/SiteConfig" });
     expect(Object.keys(config.patch.requestBody.content)).toEqual(["application/merge-patch+json", "application/json"]);
     expect(doc.components.schemas.SiteConfig.properties.models.items).toEqual({ $ref: "#/components/schemas/Model" });
-    expect(doc.components.schemas.Model.properties.rules.items.anyOf).toEqual([{ $ref: "#/components/schemas/BehaviourRule" }, { $ref: "#/components/schemas/FitRule" }]);
+    expect(doc.components.schemas.Model.properties.rules.items.anyOf).toEqual(["BehaviourRule", "FitRule", "AbsenceRule", "CombinedRule"].map((name) => ({ $ref: `#/components/schemas/${name}` })));
     // What PUT accepts has defaults; what GET answers has them filled in.
     expect(doc.components.schemas.SiteConfig.required).toEqual(["models"]);
     expect(doc.components.schemas.StoredSiteConfig.required).toEqual(expect.arrayContaining(["models", "origins", "webhooks", "limits"]));
