@@ -35,8 +35,15 @@ const PHONE = { width: 390, height: 844 };
 
 /** Nothing sticks out sideways: the page reads at this width without scrolling horizontally. */
 async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, width } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth }));
-  expect(scrollWidth, `${what} at ${width} px`).toBeLessThanOrEqual(width);
+  const { scrollWidth, width, culprits } = await page.evaluate(() => {
+    const width = window.innerWidth;
+    // The innermost elements that end past the right edge: what to fix when this fails.
+    const past = [...document.body.querySelectorAll("*")].filter((el) => el.getBoundingClientRect().right > width + 0.5);
+    const innermost = past.filter((el) => !past.some((other) => other !== el && el.contains(other)));
+    const culprits = innermost.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)} px)`);
+    return { scrollWidth: document.documentElement.scrollWidth, width, culprits };
+  });
+  expect(scrollWidth, `${what} at ${width} px; past the edge: ${culprits.join(", ") || "nothing found"}`).toBeLessThanOrEqual(width);
 }
 
 /** Checks the page's layout at 1280 px and at phone width, and writes its screenshots when asked to. */

@@ -56,12 +56,14 @@ export function ConfigEditor({ id, label, value, onInput, issues, warnings = [],
     el.setSelectionRange(start, end === -1 ? value.length : end);
     reveal(line);
   };
-  // The worker's answer to a save comes after the operator looked away from the text: show its first mistake.
-  // Keyed on what the worker said, not on lines, so typing (which moves lines) never scrolls the text away.
+  // The worker's answer to a save comes after the operator looked away from the text: show its first
+  // mistake, else its first warning. Keyed on what the worker said (and, for warnings, on the note that
+  // names the saved version), not on lines, so typing (which moves lines) never scrolls the text away.
   const fromWorker = issues.filter((i) => i.source === "worker");
-  const workerKey = fromWorker.map((i) => i.path + i.message).join("\n");
+  const first = fromWorker[0] ?? warnings[0];
+  const workerKey = [...fromWorker, ...warnings].map((i) => i.path + i.message).join("\n") + (warningsNote ?? "");
   useEffect(() => {
-    if (fromWorker[0]) reveal(fromWorker[0].line);
+    if (first) reveal(first.line);
   }, [workerKey]);
 
   return (
