@@ -43,3 +43,10 @@ export function ago(t: number | string, now = Date.now()): string {
 export function who(lead: { userId: string | null; anonymousIds?: string[]; leadId?: string; id?: string }): string {
   return lead.userId ?? lead.anonymousIds?.[0] ?? lead.leadId ?? lead.id ?? "?";
 }
+
+/**
+ * A count with its noun, in the singular for one.
+ *
+ * @example plural(2, "message") // "2 messages"
+ */
+export const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;

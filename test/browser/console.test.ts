@@ -35,8 +35,15 @@ const PHONE = { width: 390, height: 844 };
 
 /** Nothing sticks out sideways: the page reads at this width without scrolling horizontally. */
 async function expectNoSidewaysScroll(page: Page, what: string): Promise<void> {
-  const { scrollWidth, width } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth }));
-  expect(scrollWidth, `${what} at ${width} px`).toBeLessThanOrEqual(width);
+  const { scrollWidth, width, culprits } = await page.evaluate(() => {
+    const width = window.innerWidth;
+    // The innermost elements that end past the right edge: what to fix when this fails.
+    const past = [...document.body.querySelectorAll("*")].filter((el) => el.getBoundingClientRect().right > width + 0.5);
+    const innermost = past.filter((el) => !past.some((other) => other !== el && el.contains(other)));
+    const culprits = innermost.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)} px)`);
+    return { scrollWidth: document.documentElement.scrollWidth, width, culprits };
+  });
+  expect(scrollWidth, `${what} at ${width} px; past the edge: ${culprits.join(", ") || "nothing found"}`).toBeLessThanOrEqual(width);
 }
 
 /** Checks the page's layout at 1280 px and at phone width, and writes its screenshots when asked to. */
@@ -289,6 +296,9 @@ describe("the operator console in real Chromium", () => {
     const pricing = shop.rules.find((r: any) => r.id === "pricing");
     expect(pricing.points).toBe(20);
     pricing.points = 35;
+    // Legal, but Segment's "Email Opened" reaches the worker as email_open: the save warns, and saves.
+    shop.rules.push({ id: "newsletter-open", event: "Email Opened", points: 2 });
+    const warnedPath = `$.models[${config.models.indexOf(shop)}].rules[${shop.rules.length - 1}].event`;
     await editor.fill(JSON.stringify(config, null, 2));
 
     // The sample journey opens with /pricing.html: scored with the unsaved config, that is 35.
@@ -315,6 +325,19 @@ describe("the operator console in real Chromium", () => {
 
     await page.getByRole("button", { name: "Save and publish" }).click();
     await page.getByText("Published as version 1.").waitFor();
+    const warning = page.locator(`[data-issue-source="warning"][data-issue-path="${warnedPath}"]`);
+    await warning.waitFor();
+    expect(await warning.getAttribute("data-warning-code")).toBe("segment_event_name");
+    expect(await warning.textContent()).toContain('did you mean "email_open"?');
+    const savedText = await editor.inputValue();
+    const warnedLine = savedText.split("\n").findIndex((l) => l.includes('"event": "Email Opened"')) + 1;
+    expect(Number(await warning.getAttribute("data-issue-line"))).toBe(warnedLine);
+    expect(await page.locator(`.gutter-line[data-line="${warnedLine}"]`).getAttribute("class")).toContain("has-warning");
+    // A warning is no mistake: nothing is listed as one, and the version was saved with the rule.
+    await page.getByText("No mistakes found.").waitFor();
+    const inForce = (await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })) as Response;
+    expect(inForce.headers.get("etag")).toBe('"v1"');
+    expect(((await inForce.json()) as any).models.find((m: any) => m.id === "shop").rules.some((r: any) => r.event === "Email Opened")).toBe(true);
 
     const shopContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
     const visitor = await shopContext.newPage();
@@ -326,6 +349,42 @@ describe("the operator console in real Chromium", () => {
     }, { what: "the new visitor's pricing view scored" });
     expect(lead.explanation.contributions.find((c: any) => c.rule === "pricing").rawPoints).toBe(35);
     await shopContext.close();
+  });
+
+  it("lists the saved versions and rolls one back after confirming: the editor shows its rule's points again", async () => {
+    dumpOnFailure();
+    const editor = page.getByLabel("Site config (JSON)");
+    const config = JSON.parse(await editor.inputValue());
+    const pricingOf = (c: any) => c.models.find((m: any) => m.id === "shop").rules.find((r: any) => r.id === "pricing").points;
+    expect(pricingOf(config)).toBe(35);
+    config.models.find((m: any) => m.id === "shop").rules.find((r: any) => r.id === "pricing").points = 50;
+    await editor.fill(JSON.stringify(config, null, 2));
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    await page.getByText("Published as version 2.").waitFor();
+
+    const versions = page.locator("[data-versions]");
+    const v1 = versions.locator('tr[data-version="1"]');
+    await versions.locator('tr[data-version="2"]', { hasText: "in force" }).waitFor();
+    expect(await v1.locator('[data-col="Summary"]').textContent()).toBe("models: shop");
+    // Cancel keeps version 2; only the dialog's own button rolls back.
+    await v1.getByRole("button", { name: "Roll back to this version" }).click();
+    const dialog = page.getByRole("dialog", { name: "Roll back to version 1?" });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect((await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag")).toBe('"v2"');
+    await v1.getByRole("button", { name: "Roll back to this version" }).click();
+    await dialog.getByRole("button", { name: "Roll back" }).click();
+
+    // Version 1's document, saved again as version 3: pricing is back at 35, in the editor and in force.
+    await page.getByText("Rolled back to version 1: published as version 3.").waitFor();
+    expect(pricingOf(JSON.parse(await editor.inputValue()))).toBe(35);
+    const inForce = await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer });
+    expect(inForce.headers.get("etag")).toBe('"v3"');
+    expect(pricingOf(await inForce.json())).toBe(35);
+    expect(await versions.locator('tr[data-version="3"] [data-col="Summary"]').textContent()).toBe("rollback to version 1: models: shop");
+    // Version 1's warning comes back with it.
+    await page.locator('[data-issue-source="warning"][data-warning-code="segment_event_name"]').waitFor();
+    await screenshot(page, "scoring-versions");
   });
 
   it("redelivers a dead letter from the webhooks page, sends a test message, and re-enables an endpoint gone with 410", async () => {
@@ -364,18 +423,33 @@ describe("the operator console in real Chromium", () => {
     // The endpoint answers 410 Gone: the worker disables it; the console shows it and enables it again.
     answer = 410;
     const goneContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
-    await (await goneContext.newPage()).goto(`${worker.url}/pricing.html`);
+    const goneVisitor = await goneContext.newPage();
+    await goneVisitor.goto(`${worker.url}/pricing.html`);
+    const goneAnon = await goneVisitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
     await goneContext.close();
     await eventually(async () => {
       const body = (await (await fetch(`${worker.url}/v1/sites/demo/webhooks`, { headers: bearer })).json()) as { endpoints: Array<{ state: string }> };
       return body.endpoints[0]?.state === "disabled";
     }, { what: "the endpoint disabled by its 410" });
+    // The message answered with 410 is what the endpoint missed.
+    const gone = await eventually(async () => {
+      const res = await fetch(`${worker.url}/v1/sites/demo/webhooks/inspector/dead-letters`, { headers: bearer });
+      return ((await res.json()) as { deadLetters: any[] }).deadLetters.find((l: any) => l.payload.data.lead.anonymousIds.includes(goneAnon));
+    }, { what: "a dead letter for the visitor the endpoint answered 410 to" });
     answer = undefined;
     await page.getByRole("button", { name: "Refresh" }).click();
     await page.locator('[data-endpoint="inspector"][data-state="disabled"]').waitFor();
     await endpoint.getByRole("button", { name: "Re-enable" }).click();
     await page.locator('[data-endpoint="inspector"][data-state="active"]').waitFor();
-    await endpoint.getByText(/Enabled again/).waitFor();
+    const enabled = endpoint.getByText(/^Enabled again\. While disabled it missed \d+ messages?, kept as dead letters below\.$/);
+    await enabled.waitFor();
+    const missed = Number(/missed (\d+)/.exec((await enabled.textContent())!)![1]);
+    expect(missed).toBeGreaterThanOrEqual(1);
+    await endpoint.getByRole("button", { name: `Redeliver what it missed (${missed})` }).click();
+    const caughtUp = await receiver.waitFor((h) => h.id === gone.messageId && h.status === 204);
+    expect(caughtUp.verified).toBe(true);
+    await endpoint.getByText(`Redelivering ${missed} message${missed === 1 ? "" : "s"} it missed.`).waitFor();
+    await endpoint.locator(`tr[data-message="${gone.messageId}"]`).waitFor({ state: "detached" });
   });
 
   it("shows the overview with leads per label", async () => {

@@ -1,7 +1,7 @@
 /**
- * The site's config through the operator API. Today `GET` answers `{ version, updatedAt, config }`
- * with an `ETag`, and `PUT` takes the bare config; this module is the one place that knows, so a
- * change of those shapes is a change here only.
+ * The site's config through the operator API: `GET` answers the bare document with its version in
+ * the `ETag` ("v3") and its save time in `Last-Modified`; every write (`PUT`, rollback) answers
+ * `{ version, savedAt, summary, warnings, config }`; `…/config/versions` lists what was saved.
  */
 import type { Schema } from "@cfworker/json-schema";
 import { api, request, sitePath } from "./http";
@@ -26,24 +26,62 @@ export interface SiteConfig {
   [key: string]: unknown;
 }
 
-export interface StoredConfig {
-  version: number;
-  updatedAt: string | null;
-  config: SiteConfig;
-  /** What `If-Match` sends back on save, so a save over someone else's is refused rather than lost. */
-  etag: string | null;
+/** Something legal but most likely wrong in a saved config; it never blocks the save. */
+export interface ConfigWarning {
+  /** A JSON path into the config, as issues have. */
+  path: string;
+  /** A stable name of the kind of warning ("segment_event_name", "unreachable_line", …). */
+  code: string;
+  message: string;
 }
 
-type ConfigAnswer = { version: number; updatedAt?: string; config: SiteConfig } | SiteConfig;
+export interface StoredConfig {
+  version: number;
+  /** ISO time of the save; null for a config never saved (the demo's built-in one). */
+  savedAt: string | null;
+  config: SiteConfig;
+  /** What `If-Match` sends back on save, so a save over someone else's is refused rather than lost. */
+  etag: string;
+}
+
+/** What a write answers: the new version, what changed, and the warnings about it. */
+export interface SavedConfig extends StoredConfig {
+  summary: string;
+  warnings: ConfigWarning[];
+}
+
+/** A saved version as the version list shows it. */
+export interface ConfigVersion {
+  version: number;
+  savedAt: string;
+  summary: string;
+}
+
+interface WriteAnswer {
+  version: number;
+  savedAt: string;
+  summary: string;
+  warnings: ConfigWarning[];
+  config: SiteConfig;
+}
+
+const ETAG_VERSION = /^(?:W\/)?"v(\d+)"$/;
 
 /**
- * Reads either answer shape: today's envelope `{ version, updatedAt, config }`, or the bare config
- * with its version only in the `ETag` ("v3"), as the contract has GET answer exactly what PUT takes.
+ * The version an `ETag` names.
+ *
+ * @example versionOfEtag('"v3"') // 3
  */
-function stored(body: ConfigAnswer, etag: string | null): StoredConfig {
-  if ("config" in body && typeof body.version === "number") return { version: body.version, updatedAt: (body.updatedAt as string | undefined) ?? null, config: body.config as SiteConfig, etag: etag ?? `"v${body.version}"` };
-  const version = Number(/v(\d+)/.exec(etag ?? "")?.[1] ?? 0);
-  return { version, updatedAt: null, config: body as SiteConfig, etag };
+export function versionOfEtag(etag: string | null): number {
+  const m = ETAG_VERSION.exec(etag ?? "");
+  if (!m) throw new Error(`The config came without a version (ETag ${etag ?? "missing"})`);
+  return Number(m[1]);
+}
+
+const etagOf = (version: number) => `"v${version}"`;
+
+function savedFrom(answer: WriteAnswer): SavedConfig {
+  return { ...answer, etag: etagOf(answer.version) };
 }
 
 /**
@@ -53,17 +91,38 @@ function stored(body: ConfigAnswer, etag: string | null): StoredConfig {
  */
 export async function loadConfig(site: string): Promise<StoredConfig> {
   const res = await request(sitePath(site, "/config"));
-  return stored((await res.json()) as ConfigAnswer, res.headers.get("etag"));
+  const etag = res.headers.get("etag");
+  const modified = res.headers.get("last-modified");
+  return { version: versionOfEtag(etag), savedAt: modified ? new Date(modified).toISOString() : null, config: (await res.json()) as SiteConfig, etag: etag! };
 }
 
 /**
- * Publishes a config; a 422 `ApiError` carries every mistake with its JSON path, and nothing changed.
+ * Publishes a config, only over the version `etag` names (412 when someone saved since); a 422
+ * `ApiError` carries every mistake with its JSON path, and nothing changed.
  *
- * @example await saveConfig("demo", config, stored.etag)
+ * @example const saved = await saveConfig("demo", config, stored.etag); saved.warnings // [{ path, code, message }]
  */
-export async function saveConfig(site: string, config: unknown, etag: string | null): Promise<StoredConfig> {
-  const res = await request(sitePath(site, "/config"), { method: "PUT", body: config, headers: etag ? { "if-match": etag } : {} });
-  return stored((await res.json()) as ConfigAnswer, res.headers.get("etag"));
+export async function saveConfig(site: string, config: unknown, etag: string): Promise<SavedConfig> {
+  return savedFrom(await api<WriteAnswer>(sitePath(site, "/config"), { method: "PUT", body: config, headers: { "if-match": etag } }));
+}
+
+/**
+ * The saved versions, newest first.
+ *
+ * @example (await listConfigVersions("demo"))[0] // { version: 2, savedAt: "2026-…", summary: "…" }
+ */
+export async function listConfigVersions(site: string): Promise<ConfigVersion[]> {
+  return (await api<{ versions: ConfigVersion[] }>(sitePath(site, "/config/versions"))).versions;
+}
+
+/**
+ * Makes a saved version's document the config again, saved as a new version, only over the version
+ * `etag` names.
+ *
+ * @example const saved = await rollbackConfig("demo", 1, stored.etag); saved.version // 3
+ */
+export async function rollbackConfig(site: string, version: number, etag: string): Promise<SavedConfig> {
+  return savedFrom(await api<WriteAnswer>(sitePath(site, "/config/rollback"), { method: "POST", body: { version }, headers: { "if-match": etag } }));
 }
 
 /** The JSON Schema the editor validates against (public: it describes, it reveals nothing). */

@@ -1,6 +1,5 @@
 /** Webhook endpoints through the operator API: state, dead letters, redelivery, test messages, re-enabling. */
-import { ApiError, api, sitePath } from "./http";
-import { loadConfig, saveConfig } from "./config";
+import { api, sitePath } from "./http";
 
 export interface EndpointState {
   id: string;
@@ -56,19 +55,23 @@ export function sendTest(site: string, endpoint: string): Promise<TestResult> {
   return api<TestResult>(endpointPath(site, endpoint, "/test"), { method: "POST" });
 }
 
+/** What re-enabling answers: since when the endpoint was disabled, and the dead letters made meanwhile. */
+export interface EnableResult {
+  endpoint: string;
+  enabled: true;
+  disabledAt: number | null;
+  reason: string | null;
+  /** Dead letters of this endpoint made while it was disabled: what it missed. */
+  missed: DeadLetter[];
+  redelivering: number;
+}
+
 /**
- * Re-enables an endpoint that answered 410 Gone: through `POST …/webhooks/{endpoint}/enable` where
- * the worker has it, else by publishing the config in force again, which is what re-enables
- * endpoints on a worker without that route (every disabled endpoint of the site, then).
+ * Re-enables an endpoint that answered 410 Gone; what it missed stays in its dead letters until
+ * redelivered (`redeliver(site, endpoint, missed.map((l) => l.messageId))`).
+ *
+ * @example const { missed } = await enableEndpoint("demo", "inspector")
  */
-export async function enableEndpoint(site: string, endpoint: string): Promise<"enabled" | "republished"> {
-  try {
-    await api(endpointPath(site, endpoint, "/enable"), { method: "POST" });
-    return "enabled";
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404 && error.code === "not_found")) throw error;
-  }
-  const current = await loadConfig(site);
-  await saveConfig(site, current.config, current.etag);
-  return "republished";
+export function enableEndpoint(site: string, endpoint: string): Promise<EnableResult> {
+  return api<EnableResult>(endpointPath(site, endpoint, "/enable"), { method: "POST", body: { redeliverMissed: false } });
 }

@@ -1,12 +1,15 @@
 import { useEffect, useMemo, useRef } from "preact/hooks";
+import { IssueList } from "./IssueList";
 import { offsetOfLine } from "./json-paths";
 
 export interface LocatedIssue {
   path: string;
   message: string;
   line: number;
-  /** "editor": found while typing; "worker": the worker's 422 on save. */
-  source: "editor" | "worker";
+  /** "editor": found while typing; "worker": the worker's 422 on save; "warning": what the last save warned of. */
+  source: "editor" | "worker" | "warning";
+  /** A warning's kind ("segment_event_name", …). */
+  code?: string;
 }
 
 interface Props {
@@ -15,22 +18,26 @@ interface Props {
   value: string;
   onInput: (text: string) => void;
   issues: LocatedIssue[];
+  /** Warnings about the saved config: listed and marked like issues, but they block nothing. */
+  warnings?: LocatedIssue[];
+  /** The sentence above the warnings (which save they came from). */
+  warningsNote?: string;
 }
 
 /**
  * A JSON editor: a plain textarea (native undo, selection, IME and screen readers all work) with a
- * line-number gutter that marks the lines with mistakes, and the mistakes listed below it; choosing
- * one puts the cursor on its line.
+ * line-number gutter that marks the lines with mistakes (and, apart, with warnings), both listed below
+ * it; choosing one puts the cursor on its line.
  */
-export function ConfigEditor({ id, label, value, onInput, issues }: Props) {
+export function ConfigEditor({ id, label, value, onInput, issues, warnings = [], warningsNote }: Props) {
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
   const lineCount = useMemo(() => value.split("\n").length, [value]);
   const byLine = useMemo(() => {
     const map = new Map<number, LocatedIssue[]>();
-    for (const issue of issues) map.set(issue.line, [...(map.get(issue.line) ?? []), issue]);
+    for (const issue of [...issues, ...warnings]) map.set(issue.line, [...(map.get(issue.line) ?? []), issue]);
     return map;
-  }, [issues]);
+  }, [issues, warnings]);
 
   /** Puts a line in view (the textarea scrolls by lines of a fixed height); the gutter follows. */
   const reveal = (line: number) => {
@@ -49,12 +56,14 @@ export function ConfigEditor({ id, label, value, onInput, issues }: Props) {
     el.setSelectionRange(start, end === -1 ? value.length : end);
     reveal(line);
   };
-  // The worker's answer to a save comes after the operator looked away from the text: show its first mistake.
-  // Keyed on what the worker said, not on lines, so typing (which moves lines) never scrolls the text away.
+  // The worker's answer to a save comes after the operator looked away from the text: show its first
+  // mistake, else its first warning. Keyed on what the worker said (and, for warnings, on the note that
+  // names the saved version), not on lines, so typing (which moves lines) never scrolls the text away.
   const fromWorker = issues.filter((i) => i.source === "worker");
-  const workerKey = fromWorker.map((i) => i.path + i.message).join("\n");
+  const first = fromWorker[0] ?? warnings[0];
+  const workerKey = [...fromWorker, ...warnings].map((i) => i.path + i.message).join("\n") + (warningsNote ?? "");
   useEffect(() => {
-    if (fromWorker[0]) reveal(fromWorker[0].line);
+    if (first) reveal(first.line);
   }, [workerKey]);
 
   return (
@@ -64,8 +73,9 @@ export function ConfigEditor({ id, label, value, onInput, issues }: Props) {
         <div class="editor-gutter" ref={gutter} aria-hidden="true">
           {Array.from({ length: lineCount }, (_, i) => {
             const here = byLine.get(i + 1);
+            const mark = !here ? "" : here.some((x) => x.source !== "warning") ? " has-issue" : " has-warning";
             return (
-              <div key={i} data-line={i + 1} class={here ? "gutter-line has-issue" : "gutter-line"} title={here?.map((x) => x.message).join("\n")}>
+              <div key={i} data-line={i + 1} class={`gutter-line${mark}`} title={here?.map((x) => x.message).join("\n")}>
                 {i + 1}
               </div>
             );
@@ -88,20 +98,12 @@ export function ConfigEditor({ id, label, value, onInput, issues }: Props) {
         />
       </div>
       <div id={`${id}-issues`} aria-live="polite">
-        {issues.length === 0 ? (
-          <p class="muted editor-ok">No mistakes found.</p>
-        ) : (
-          <ul class="issues">
-            {issues.map((issue) => (
-              <li key={`${issue.source}${issue.path}${issue.message}`} data-issue-path={issue.path} data-issue-line={issue.line} data-issue-source={issue.source}>
-                <button type="button" class="link-button" onClick={() => goTo(issue.line)}>
-                  Line {issue.line}
-                </button>{" "}
-                <code>{issue.path}</code> {issue.message}
-                {issue.source === "worker" && <span class="muted"> (from the worker)</span>}
-              </li>
-            ))}
-          </ul>
+        {issues.length === 0 ? <p class="muted editor-ok">No mistakes found.</p> : <IssueList items={issues} tone="issue" onGoTo={goTo} />}
+        {warnings.length > 0 && (
+          <div class="editor-warnings" data-warnings>
+            <p class="warnings-note">{warningsNote ?? "Warnings (they do not block saving):"}</p>
+            <IssueList items={warnings} tone="warning" onGoTo={goTo} />
+          </div>
         )}
       </div>
     </div>

@@ -6,14 +6,18 @@ import { findNodeAtLocation, type Node, type ParseError, parseTree, printParseEr
 
 export type PathSegment = string | number;
 
+/** `.name`, `[3]`, or `["a name with dots"]` (a JSON string), as the worker writes them. */
+const PATH_SEGMENT = /\.([^.[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+
 /**
  * Splits a worker JSON path into segments.
  *
  * @example parseJsonPath("$.models[0].rules[2].points") // ["models", 0, "rules", 2, "points"]
+ * @example parseJsonPath('$.models[0].audience["company.size"]') // ["models", 0, "audience", "company.size"]
  */
 export function parseJsonPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
-  for (const m of path.replace(/^\$/, "").matchAll(/\.([^.[\]]+)|\[(\d+)\]/g)) segments.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  for (const m of path.replace(/^\$/, "").matchAll(PATH_SEGMENT)) segments.push(m[2] !== undefined ? Number(m[2]) : m[3] !== undefined ? (JSON.parse(m[3]) as string) : m[1]!);
   return segments;
 }
 

@@ -148,8 +148,11 @@ export function Leads({ site }: { site: string }) {
               return (
                 <tr key={row.leadId} data-lead={row.leadId} data-label={row.label} class={changed.has(row.leadId) ? "changed" : undefined}>
                   <td data-col="Who">
-                    <Link href={href({ page: "lead", site, lead: row.leadId })}>{d ? who(d) : who(row)}</Link>
-                    {changed.has(row.leadId) && <span class="muted"> · {changed.get(row.leadId) === "new" ? "new in this list" : `was ${changed.get(row.leadId)}`}</span>}
+                    {/* One child: on phones the cell is a grid of its column name and its value. */}
+                    <span>
+                      <Link href={href({ page: "lead", site, lead: row.leadId })}>{d ? who(d) : who(row)}</Link>
+                      {changed.has(row.leadId) && <span class="muted"> · {changed.get(row.leadId) === "new" ? "new in this list" : `was ${changed.get(row.leadId)}`}</span>}
+                    </span>
                   </td>
                   <td data-col="Score" class="num">{points(d?.score ?? row.score)}</td>
                   <td data-col="Label"><Badge value={row.label} /></td>

@@ -1,6 +1,6 @@
 import type { Schema } from "@cfworker/json-schema";
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { halfLifeMs, loadConfig, loadConfigSchema, saveConfig, type SiteConfig, type StoredConfig } from "../api/config";
+import { halfLifeMs, loadConfig, loadConfigSchema, rollbackConfig, saveConfig, type ConfigWarning, type SavedConfig, type SiteConfig, type StoredConfig } from "../api/config";
 import { ApiError, type Issue } from "../api/http";
 import { getLead } from "../api/leads";
 import { simulate, type JourneyEvent, type SimulateResult } from "../api/simulate";
@@ -12,7 +12,8 @@ import { ErrorNote, Loading, Notice } from "../components/Notice";
 import { ConfigEditor, type LocatedIssue } from "../editor/ConfigEditor";
 import { lineOfOffset, offsetOfPath, parseJsonPath, parseWithPositions } from "../editor/json-paths";
 import { schemaChecker } from "../editor/schema-issues";
-import { dateTime, points, timeOnDay } from "../format";
+import { dateTime, plural, points, timeOnDay } from "../format";
+import { ConfigVersions } from "./ConfigVersions";
 
 const HOUR = 3_600_000;
 const FOLLOW_DECAY: Array<[string, number]> = [["not at all", 0], ["1 day", 24 * HOUR], ["7 days", 7 * 24 * HOUR]];
@@ -32,16 +33,20 @@ function sampleJourney(now = Date.now()): string {
   return pretty(events);
 }
 
-/** Validates what is typed: JSON syntax first, then the worker's JSON Schema, each at its line. */
-function located(text: string, check: ((v: unknown) => Issue[]) | null, worker: Issue[]): { value: unknown; issues: LocatedIssue[] } {
+/**
+ * Validates what is typed: JSON syntax first, then the worker's JSON Schema, each at its line; the
+ * worker's issues and the last save's warnings are put at the lines their paths point to now.
+ */
+function located(text: string, check: ((v: unknown) => Issue[]) | null, worker: Issue[], warned: ConfigWarning[]): { value: unknown; issues: LocatedIssue[]; warnings: LocatedIssue[] } {
   const parsed = parseWithPositions(text);
   const at = (path: string) => lineOfOffset(text, offsetOfPath(parsed.tree, parseJsonPath(path)));
   const fromWorker = worker.map((i) => ({ ...i, line: at(i.path), source: "worker" as const }));
+  const warnings = warned.map((w) => ({ ...w, line: at(w.path), source: "warning" as const }));
   if (parsed.syntaxErrors.length > 0) {
-    return { value: undefined, issues: parsed.syntaxErrors.map((e) => ({ path: "$", message: e.message, line: lineOfOffset(text, e.offset), source: "editor" as const })) };
+    return { value: undefined, warnings, issues: parsed.syntaxErrors.map((e) => ({ path: "$", message: e.message, line: lineOfOffset(text, e.offset), source: "editor" as const })) };
   }
   const fromSchema = (check?.(parsed.value) ?? []).map((i) => ({ ...i, line: at(i.path), source: "editor" as const }));
-  return { value: parsed.value, issues: [...fromSchema, ...fromWorker] };
+  return { value: parsed.value, issues: [...fromSchema, ...fromWorker], warnings };
 }
 
 function TryIt({ site, candidate, config }: { site: string; candidate: unknown; config: SiteConfig }) {
@@ -152,6 +157,8 @@ export function Scoring({ site }: { site: string }) {
   const [schema, setSchema] = useState<Schema | null>(null);
   const [text, setText] = useState("");
   const [workerIssues, setWorkerIssues] = useState<Issue[]>([]);
+  /** The warnings of the last save or rollback, about the version it made. */
+  const [warned, setWarned] = useState<{ version: number; warnings: ConfigWarning[] } | null>(null);
   const [loadError, setLoadError] = useState<Error | null>(null);
   const [saveError, setSaveError] = useState<Error | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -169,9 +176,25 @@ export function Scoring({ site }: { site: string }) {
   }, [site]);
 
   const check = useMemo(() => (schema ? schemaChecker(schema) : null), [schema]);
-  const { value, issues } = useMemo(() => located(text, check, workerIssues), [text, check, workerIssues]);
+  const { value, issues, warnings } = useMemo(() => located(text, check, workerIssues, warned?.warnings ?? []), [text, check, workerIssues, warned]);
   const dirty = stored !== null && text !== pretty(stored.config);
   const editorIssues = issues.filter((i) => i.source === "editor");
+
+  /** Shows what a save or rollback made: the new version in the editor, with its warnings. */
+  const published = (next: SavedConfig, what: string) => {
+    setStored(next);
+    setText(pretty(next.config));
+    setWorkerIssues([]);
+    setSaveError(null);
+    setWarned({ version: next.version, warnings: next.warnings });
+    const warnedOf = next.warnings.length > 0 ? ` Saved with ${plural(next.warnings.length, "warning")}: listed under the editor.` : "";
+    setSaved(`${what} as version ${next.version}. The next event of every lead is scored with it.${warnedOf}`);
+  };
+  const rollback = async (version: number) => {
+    if (!stored) return;
+    setSaved(null);
+    published(await rollbackConfig(site, version, stored.etag), `Rolled back to version ${version}: published`);
+  };
 
   const save = async () => {
     if (!stored || value === undefined) return;
@@ -179,11 +202,7 @@ export function Scoring({ site }: { site: string }) {
     setSaveError(null);
     setSaved(null);
     try {
-      const next = await saveConfig(site, value, stored.etag);
-      setStored(next);
-      setText(pretty(next.config));
-      setWorkerIssues([]);
-      setSaved(`Published as version ${next.version}. The next event of every lead is scored with it.`);
+      published(await saveConfig(site, value, stored.etag), "Published");
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) setWorkerIssues(err.issues);
       setSaveError(err as Error);
@@ -198,7 +217,7 @@ export function Scoring({ site }: { site: string }) {
     <>
       <h1>Scoring</h1>
       <p class="muted">
-        {stored.version === 0 ? "The demo's built-in config: saving it makes it version 1." : `Version ${stored.version}${stored.updatedAt ? `, published ${dateTime(stored.updatedAt)}` : ""}.`} Rules, bands and
+        {stored.version === 0 ? "The demo's built-in config: saving it makes it version 1." : `Version ${stored.version}${stored.savedAt ? `, published ${dateTime(stored.savedAt)}` : ""}.`} Rules, bands and
         webhooks are explained in docs/CONFIG.md; the editor checks against the worker's <a href="/config.schema.json">JSON Schema</a> as you type.
       </p>
       <div class="scoring">
@@ -213,6 +232,8 @@ export function Scoring({ site }: { site: string }) {
               setSaved(null);
             }}
             issues={issues}
+            warnings={warnings}
+            warningsNote={warned ? `Version ${warned.version} was saved with ${plural(warned.warnings.length, "warning")}: legal, but most likely not what was meant.` : undefined}
           />
           <div class="actions">
             <button type="button" class="button primary" onClick={save} disabled={saving || !dirty || editorIssues.length > 0}>
@@ -228,6 +249,7 @@ export function Scoring({ site }: { site: string }) {
         </section>
         <TryIt site={site} candidate={editorIssues.length === 0 ? value : undefined} config={(value as SiteConfig | undefined)?.models ? (value as SiteConfig) : stored.config} />
       </div>
+      <ConfigVersions site={site} current={stored.version} dirty={dirty} onRollback={rollback} />
     </>
   );
 }

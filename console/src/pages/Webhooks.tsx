@@ -1,10 +1,10 @@
 import { useState } from "preact/hooks";
-import { enableEndpoint, listDeadLetters, listEndpoints, redeliver, sendTest, type EndpointState, type TestResult } from "../api/webhooks";
+import { enableEndpoint, listDeadLetters, listEndpoints, redeliver, sendTest, type DeadLetter, type EndpointState, type TestResult } from "../api/webhooks";
 import { Badge } from "../components/Badge";
 import { Link } from "../components/Link";
 import { TableHead } from "../components/TableHead";
 import { ErrorNote, Loading, Notice } from "../components/Notice";
-import { ago, dateTime } from "../format";
+import { ago, dateTime, plural } from "../format";
 import { useAsync } from "../hooks/use-async";
 import { href } from "../router";
 
@@ -23,6 +23,8 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
   const [busy, setBusy] = useState<string | null>(null);
   const [test, setTest] = useState<TestResult | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  /** What the endpoint missed while disabled, as re-enabling it answered; offered for redelivery. */
+  const [missed, setMissed] = useState<DeadLetter[]>([]);
   const [problem, setProblem] = useState<Error | null>(null);
   const act = async (what: string, run: () => Promise<string | void>) => {
     setBusy(what);
@@ -62,7 +64,13 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
             type="button"
             class="button primary"
             disabled={!!busy}
-            onClick={() => act("enable", async () => ((await enableEndpoint(site, endpoint.id)) === "republished" ? "Enabled again by publishing the config in force (this re-enables every disabled endpoint of the site)." : "Enabled again."))}
+            onClick={() =>
+              act("enable", async () => {
+                const result = await enableEndpoint(site, endpoint.id);
+                setMissed(result.missed);
+                return result.missed.length === 0 ? "Enabled again. It missed nothing while disabled." : `Enabled again. While disabled it missed ${plural(result.missed.length, "message")}, kept as dead letters below.`;
+              })
+            }
           >
             Re-enable
           </button>
@@ -70,6 +78,24 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
       </div>
       {test && <TestOutcome result={test} />}
       {note && <Notice tone="ok">{note}</Notice>}
+      {missed.length > 0 && endpoint.state === "active" && (
+        <div class="actions">
+          <button
+            type="button"
+            class="button primary"
+            disabled={!!busy}
+            onClick={() =>
+              act("missed", async () => {
+                const count = await redeliver(site, endpoint.id, missed.map((l) => l.messageId));
+                setMissed([]);
+                return `Redelivering ${plural(count, "message")} it missed.`;
+              })
+            }
+          >
+            {busy === "missed" ? "Redelivering…" : `Redeliver what it missed (${missed.length})`}
+          </button>
+        </div>
+      )}
       {problem && <ErrorNote error={problem} />}
       <h3>
         Dead letters <span class="muted">({endpoint.deadLetters.count}{endpoint.deadLetters.atLeast ? "+" : ""})</span>
@@ -90,7 +116,7 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
                   <td data-col="Attempts" class="num">{l.attempts}</td>
                   <td data-col="Last error">{l.lastError}</td>
                   <td>
-                    <button type="button" class="button small" disabled={!!busy} onClick={() => act(l.messageId, async () => `Redelivering ${await redeliver(site, endpoint.id, [l.messageId])} message.`)} aria-label={`Redeliver ${l.type} ${l.messageId}`}>
+                    <button type="button" class="button small" disabled={!!busy} onClick={() => act(l.messageId, async () => `Redelivering ${plural(await redeliver(site, endpoint.id, [l.messageId]), "message")}.`)} aria-label={`Redeliver ${l.type} ${l.messageId}`}>
                       Redeliver
                     </button>
                   </td>
@@ -99,7 +125,7 @@ function Endpoint({ site, endpoint, onChanged }: { site: string; endpoint: Endpo
             </tbody>
           </table>
           </div>
-          <button type="button" class="button" disabled={!!busy} onClick={() => act("all", async () => `Redelivering ${await redeliver(site, endpoint.id)} message(s).`)}>
+          <button type="button" class="button" disabled={!!busy} onClick={() => act("all", async () => `Redelivering ${plural(await redeliver(site, endpoint.id), "message")}.`)}>
             Redeliver all {letters.data.length}
           </button>
         </>

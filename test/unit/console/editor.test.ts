@@ -3,7 +3,8 @@ import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { lineOfOffset, offsetOfPath, parseJsonPath, parseWithPositions, pointerToJsonPath } from "../../../console/src/editor/json-paths";
 import { schemaChecker } from "../../../console/src/editor/schema-issues";
-import { siteConfigSchema } from "../../../worker/site/config";
+import { checkSiteConfig, siteConfigSchema } from "../../../worker/site/config";
+import { configWarnings } from "../../../worker/site/config-warnings";
 
 // The same JSON Schema the worker serves at /config.schema.json.
 const SCHEMA = z.toJSONSchema(siteConfigSchema, { io: "input", unrepresentable: "any" }) as any;
@@ -25,6 +26,27 @@ describe("JSON paths", () => {
     expect(text.split("\n")[line("$.models[0].rules[0].points") - 1]).toContain('"points": "x"');
     expect(text.split("\n")[line("$.models[0].rules[0].missing") - 1]!.trim()).toBe("{");
     expect(line("$.models[0].rules[0].missing")).toBe(line("$.models[0].rules[0]"));
+  });
+
+  it("reads bracketed names, so a trait with a dot in its name is found at its own line", () => {
+    expect(parseJsonPath('$.models[0].audience["company.size"]')).toEqual(["models", 0, "audience", "company.size"]);
+    expect(parseJsonPath('$.a["say \\"hi\\""][1]')).toEqual(["a", 'say "hi"', 1]);
+    const text = JSON.stringify({ models: [{ audience: { city: "Berlin", "company.size": { gte: 10 } } }] }, null, 2);
+    const line = lineOfOffset(text, offsetOfPath(parseWithPositions(text).tree, parseJsonPath('$.models[0].audience["company.size"]')));
+    expect(text.split("\n")[line - 1]).toContain('"company.size"');
+  });
+
+  it("puts each of the worker's warnings on the line its path names", () => {
+    const config = structuredClone(SHOP);
+    config.models[0].rules.push({ id: "newsletter-open", event: "Email Opened", points: 2 });
+    const check = checkSiteConfig(config, { allowedWebhookHosts: [] });
+    if (!check.ok) throw new Error(JSON.stringify(check.issues));
+    const warnings = configWarnings(check.config, { site: "shop", secret: () => "whsec_" + "A".repeat(32), seenTraits: [] });
+    const text = JSON.stringify(config, null, 2);
+    const { tree } = parseWithPositions(text);
+    const found = warnings.find((w) => w.code === "segment_event_name")!;
+    expect(found.path).toBe(`$.models[0].rules[${config.models[0].rules.length - 1}].event`);
+    expect(text.split("\n")[lineOfOffset(text, offsetOfPath(tree, parseJsonPath(found.path))) - 1]).toContain('"event": "Email Opened"');
   });
 
   it("reports a syntax error with its position and no value", () => {
