@@ -131,6 +131,8 @@ describe("webhook delivery", () => {
     expect(enabled).toMatchObject({ enabled: true, reason: "410 Gone", redelivering: 0 });
     expect(enabled.missed).toHaveLength(1);
     expect(((await (await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`)).json()) as any).deadLetters).toHaveLength(1);
+    // A browser's bodyless POST (an empty body, Content-Length: 0) only enables too.
+    expect((await adminFetch(`/v1/sites/${site}/webhooks/main/enable`, { method: "POST", body: "", headers: { "content-length": "0" } })).status).toBe(200);
     // Enabling an endpoint that is not disabled changes nothing and misses nothing.
     expect(await (await adminFetch(`/v1/sites/${site}/webhooks/main/enable`, { method: "POST" })).json()).toMatchObject({ disabledAt: null, missed: [], redelivering: 0 });
     expect((await adminFetch(`/v1/sites/${site}/webhooks/nope/enable`, { method: "POST" })).status).toBe(404);

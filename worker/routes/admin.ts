@@ -96,8 +96,10 @@ admin.post("/v1/sites/:site/webhooks/:endpoint/enable", async (c) => {
   const endpoint = parseOr(endpointParamSchema, c.req.param("endpoint"));
   const stored = await configOrFail(c.env, site);
   if (!stored.config.webhooks.some((e) => e.id === endpoint)) throw new ApiError(404, "unknown_endpoint", `No webhook endpoint "${endpoint}" in the site's config`);
-  // No body at all (body null, not merely no Content-Length) only enables; any body must parse.
-  const body = parseOr(enableEndpointRequestSchema, c.req.raw.body === null ? {} : await readJson(c.req.raw, { maxBytes: MAX_REDELIVER_BYTES, types: ["application/json"] }));
+  // No body at all only enables: no body stream, or an empty one a browser's bodyless POST declares
+  // with Content-Length: 0. A chunked body has no Content-Length and must parse like any other.
+  const empty = c.req.raw.body === null || c.req.header("content-length") === "0";
+  const body = parseOr(enableEndpointRequestSchema, empty ? {} : await readJson(c.req.raw, { maxBytes: MAX_REDELIVER_BYTES, types: ["application/json"] }));
   const sites = siteStub(c.env, site);
   const { disabledAt, reason, missed } = (await sites.enableEndpoint(endpoint)) as { disabledAt: number | null; reason: string | null; missed: DeadLetter[] };
   const now = Date.now();
