@@ -6,12 +6,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
+import { minify } from "terser";
 import { buildAssets } from "./build-assets.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Every visitor of every customer downloads the snippet: the budget is the gzip -9 size in bytes. */
-export const SIZE_BUDGET = 1750;
+export const SIZE_BUDGET = 1700;
 
 /**
  * Bundles snippet/index.ts into one minified IIFE.
@@ -36,7 +37,10 @@ export async function buildSnippet() {
     write: false,
     logLevel: "silent",
   });
-  const code = result.outputFiles[0].text;
+  // terser then minifies the bundle as one scope: it joins the `var` statements each module left behind,
+  // which esbuild cannot across module boundaries, and names variables by frequency, which gzip rewards
+  // (about 45 bytes gzipped). Its default compress options keep the code's meaning.
+  const { code } = await minify(result.outputFiles[0].text, { ecma: 2019, format: { comments: false } });
   return { code, minified: Buffer.byteLength(code), gzipped: gzipSync(code, { level: 9 }).length };
 }
 

@@ -9,7 +9,7 @@
  *
  * Attributes: data-site (required), data-endpoint, data-consent="required", data-track-query,
  * data-no-downloads, data-no-outbound.
- * The wire format is in docs/WIRE.md. Built by scripts/build.mjs into one IIFE with a 1,750-byte gzip
+ * The wire format is in docs/WIRE.md. Built by scripts/build.mjs into one IIFE with a 1,700-byte gzip
  * budget: prefer shared helpers and short wire keys to new code paths.
  *
  * The capture modules (pageviews, clicks with links, forms, chat) hook the page as they are imported, each behind
@@ -31,7 +31,7 @@ if (ACTIVE) {
   const api = ((window as { leadscore?: Api }).leadscore = { track, page, identify, consent, reset, on } as Api);
   // The load's page view goes first and the stub's calls join it: they were made while this page loaded.
   page();
-  STUB.q!.map(([m, args]) => api[m]!.apply(0, args as unknown[]));
+  STUB.q!.map(([m, args]) => api[m]!(...(args as unknown[])));
   // pagehide is the last reliable moment on mobile, visibilitychange (to hidden; flushing early when a
   // tab comes back costs nothing) the last one before a background tab is discarded.
   listen("pagehide", flush);

@@ -28,7 +28,7 @@ export const on = (type: string, f: Listener) => listeners.push([type, f]);
  */
 export const answer = (res: { lead?: Lead; actions?: unknown[]; error?: { message: string } }) => {
   const lead = res.lead;
-  if (res.error && !warned) warned = 1, console.warn(res.error.message);
+  if (res.error && !warned) console.warn((warned = res.error.message));
   if (lead && lead.label != label) emit("label", (label = lead.label), lead);
   (res.actions || []).map((a) => emit("action", a));
 };

@@ -10,8 +10,8 @@ import { listen } from "./dom";
 if (ACTIVE) {
   for (const m of ["pushState", "replaceState"] as const) {
     const original = history[m];
-    history[m] = function (this: History) {
-      original.apply(this, arguments as never);
+    history[m] = function (this: History, ...args: never[]) {
+      original.apply(this, args as never);
       pageIfMoved();
     };
   }

@@ -12,7 +12,7 @@ import { LeadStore } from "./lead-store";
 import { earliestDue, sameDelivery, withDeliveries } from "./outbox";
 import { cryptoBytes } from "./promo";
 import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
-import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord } from "./types";
+import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord, type OperateResult } from "./types";
 
 /**
  * One object per lead: storage and timing around `decide()` (./decide.ts), which makes every
@@ -81,7 +81,7 @@ export class LeadObject extends DurableObject<Env> {
       this.#store.setMergedInto(target);
       this.#mergedInto = target;
     }
-    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promo: this.#record?.promo ?? null };
+    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promo: this.#record?.promo ?? null, lastView: this.#record?.lastView ?? null };
   }
 
   /** Forgets the history `target` now holds, keeping only the pointer (and undelivered webhooks). */
@@ -103,6 +103,23 @@ export class LeadObject extends DurableObject<Env> {
     const stored = record ? await loadSiteConfig(this.env, record.identity.site, Date.now()) : null;
     if (!record || !stored) return null;
     return describeLead(record, stored.config, this.#allEvents(), Date.now());
+  }
+
+  /**
+   * An operator's action (an adjustment, a requalify) decided like any event of this lead and stored
+   * with its events, so history, export and replays keep it; its webhooks name the operator as cause.
+   * Null for a lead this object never saw: nothing is stored then.
+   */
+  async operate(event: ScoringEvent): Promise<OperateResult | null> {
+    if (this.#mergedInto) return { mergedInto: this.#mergedInto };
+    const record = this.#record;
+    const stored = record ? await loadSiteConfig(this.env, record.identity.site, Date.now()) : null;
+    if (!record || !stored) return null;
+    const { site, leadId } = record.identity;
+    // No user id and no anonymous id: the identity stays exactly as it is. No promo for an operator's act.
+    const request: IngestRequest = { site, leadId, userId: null, anonymousId: null, events: [event], configVersion: stored.version, leadEventsPerMinute: Number.POSITIVE_INFINITY, promoAllowed: false };
+    const d = this.#commit({ request, config: stored, now: Date.now() });
+    return { lead: d.summary, changes: d.changes };
   }
 
   /** Erases everything this object keeps about the person, and its pending alarm. */

@@ -7,7 +7,7 @@
 import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
 import { freshEvents, type KnownIds } from "./dedup";
-import { deliveriesFor, messageFromChange, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
+import { deliveriesFor, messageFromChange, operatorCauses, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
 import { withDeliveries } from "./outbox";
 import { issuePromo, promoTrigger, type RandomBytes } from "./promo";
 import { DELIVERY_GRACE_MS } from "./schedule";
@@ -85,7 +85,9 @@ export function decide(input: DecideInput): Decision {
     const mine = [...(input.history ?? []), ...pending.map((p) => p.event)];
     const ids = new Set(mine.map((e) => e.id));
     const joining = absorbed.events.filter((e) => !ids.has(e.id));
-    const previous = view(state, scoring, now);
+    // One person, one report per real change: a known lead with no events of its own compares with
+    // what the anonymous visitor was last reported as, not with its own empty view.
+    const previous = (mine.length === 0 && joining.length > 0 ? absorbed.lastView : null) ?? view(state, scoring, now);
     state = applyEvents(newLeadState(), [...mine, ...joining], scoring, now, { deduplicated: true }).state;
     changes.push(...diffViews(previous, view(state, scoring, now), now, { kind: "merge" }));
     if (joining.length > 0) batch = { receivedAt: now, firstId: joining[0]!.id, events: joining };
@@ -117,7 +119,7 @@ export function decide(input: DecideInput): Decision {
   // One reading of the lead for everything below: messages, the promo, the answer, the alarm.
   const reading = readLead(state, scoring, now);
   const eventNames = mergeNames(before?.eventNames ?? [], [...fresh, ...(absorbed?.events ?? [])]);
-  const ctx: MessageContext = { identity: identity.value, view: reading.view, topContributions: changes.length > 0 ? reading.top(TOP_CONTRIBUTIONS) : [], random: input.random };
+  const ctx: MessageContext = { identity: identity.value, view: reading.view, topContributions: changes.length > 0 ? reading.top(TOP_CONTRIBUTIONS) : [], random: input.random, operator: operatorCauses(fresh) };
   const messages: OutgoingMessage[] = changes.map((c) => messageFromChange(c, ctx));
 
   const actions: LeadAction[] = [];
@@ -161,7 +163,8 @@ export function decide(input: DecideInput): Decision {
 
 /** What the collect answer and the operator see of a lead. */
 export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSummary {
-  return { id: identity.leadId, userId: identity.userId, score: reading.view.score, label: reading.view.label, stage: reading.view.stage };
+  const { score, label, stage, grade } = reading.view;
+  return { id: identity.leadId, userId: identity.userId, score, label, stage, ...(grade !== undefined ? { grade } : {}) };
 }
 
 function indexEntry(identity: LeadIdentity, reading: LeadReading, now: number): LeadIndexEntry {

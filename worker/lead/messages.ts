@@ -1,7 +1,7 @@
-import type { Change, LeadView } from "../scoring";
+import type { Cause, Change, LeadView, ScoringEvent } from "../scoring";
 import type { WebhookEndpoint } from "../site/config";
 import type { LeadIndexEntry } from "../site/SiteObject";
-import { buildWebhookBody, newMessageId, type WebhookData, type WebhookType } from "../webhooks/payload";
+import { buildWebhookBody, newMessageId, type WebhookCause, type WebhookData, type WebhookType } from "../webhooks/payload";
 import type { RandomBytes } from "./promo";
 import { INDEX_OUTBOX, type Delivery, type LeadIdentity } from "./types";
 
@@ -10,6 +10,14 @@ export interface MessageContext {
   view: LeadView;
   topContributions: Array<{ rule: string; points: number }>;
   random: RandomBytes;
+  /** Operator events of this decision by event id: the changes they cause say so, with the reason. */
+  operator?: ReadonlyMap<string, OperatorCause>;
+}
+
+/** An operator's action on a lead, as the webhooks it causes name it. */
+export interface OperatorCause {
+  action: "adjust" | "requalify";
+  reason: string;
 }
 
 /** A message to send to every endpoint subscribed to its type. */
@@ -24,10 +32,7 @@ export interface OutgoingMessage {
  * now, the previous and new value, the cause and the top contributions to the score.
  */
 export function messageFromChange(change: Change, ctx: MessageContext): OutgoingMessage {
-  const cause =
-    change.cause.kind === "event"
-      ? { kind: "event" as const, event: { id: change.cause.eventId, name: change.cause.name } }
-      : { kind: change.cause.kind };
+  const cause = webhookCause(change.cause, ctx.operator);
   const data: WebhookData = {
     site: ctx.identity.site,
     lead: leadPayload(ctx),
@@ -38,6 +43,30 @@ export function messageFromChange(change: Change, ctx: MessageContext): Outgoing
   };
   if ("direction" in change) data.direction = change.direction;
   return build(change.type, change.at, data, ctx.random);
+}
+
+/**
+ * The operator events among a decision's events, by id: what their changes name as the cause.
+ *
+ * @example operatorCauses([{ id: "op_1", name: "adjust", ts, adjust: { points: 20, reason: "called us" } }]).get("op_1")
+ * // { action: "adjust", reason: "called us" }
+ */
+export function operatorCauses(events: ScoringEvent[]): Map<string, OperatorCause> {
+  const causes = new Map<string, OperatorCause>();
+  for (const e of events) {
+    if (e.adjust) causes.set(e.id, { action: "adjust", reason: e.adjust.reason });
+    else if (e.requalify) causes.set(e.id, { action: "requalify", reason: e.requalify.reason });
+  }
+  return causes;
+}
+
+/** The engine's cause in the webhook's words: an operator's event names its action and reason; an absence rule its id. */
+function webhookCause(cause: Cause, operator: MessageContext["operator"]): WebhookCause {
+  if (cause.kind === "event") {
+    const op = operator?.get(cause.eventId);
+    return op ? { kind: "operator", action: op.action, reason: op.reason } : { kind: "event", event: { id: cause.eventId, name: cause.name } };
+  }
+  return cause;
 }
 
 /** `lead.promo_issued`: the code a hot lead with a cart earned. */
@@ -59,6 +88,8 @@ function leadPayload(ctx: MessageContext) {
     score: ctx.view.score,
     label: ctx.view.label,
     stage: ctx.view.stage,
+    ...(ctx.view.grade !== undefined ? { grade: ctx.view.grade } : {}),
+    model: ctx.view.model,
     traits: ctx.view.traits,
   };
 }

@@ -1,4 +1,4 @@
-import type { LeadState, LeadView, ScoringEvent } from "../scoring";
+import type { Change, LeadState, LeadView, ScoringEvent } from "../scoring";
 import type { PromoRecord } from "./promo";
 
 /** Who a lead object belongs to. */
@@ -58,6 +58,8 @@ export interface AbsorbResult {
   leadId: string | null;
   /** A promo code the anonymous visitor already earned: it stays the person's only code. */
   promo?: PromoRecord | null;
+  /** What the anonymous visitor's webhooks last reported: a merge reports only what changed since. */
+  lastView?: LeadView | null;
 }
 
 export interface IngestRequest {
@@ -86,6 +88,8 @@ export interface LeadSummary {
   score: number;
   label: string;
   stage: string;
+  /** The fit grade, when the lead's model has grades. */
+  grade?: string;
 }
 
 export type LeadAction = { type: "promo"; code: string };
@@ -103,6 +107,9 @@ export interface IngestResult {
   /** Set when the lead sent more than its limit: seconds until it may send again. Nothing was stored. */
   retryAfter?: number;
 }
+
+/** What an operator's action did: the lead after it and the changes it reported, or where a merged anonymous lead went. */
+export type OperateResult = { lead: LeadSummary; changes: Change[] } | { mergedInto: string };
 
 /** One message for one endpoint (or an index update for the site object), with its retry state. */
 export interface Delivery {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decaySchema } from "../scoring/schema";
 import { siteConfigSchema } from "../site/config";
 import { WARNING_CODES } from "../site/config-warnings";
 import { flatRecordSchema } from "./collect-schema";
@@ -157,3 +158,26 @@ export const simulateResponseSchema = z.object({
 export const deadLetterListSchema = z.object({ deadLetters: z.array(deadLetterSchema) });
 
 export const redeliverResponseSchema = z.object({ redelivering: z.int() });
+
+/** The largest adjustment an operator may make at once, either way: a correction, not a new scale. */
+export const MAX_ADJUST_POINTS = 1000;
+/** Why an operator acted on a lead: kept with the event, shown in the explanation and webhooks. */
+const operatorReasonSchema = z.string().trim().min(1, "a reason, e.g. \"called us\"").max(200);
+
+/** `POST …/leads/{lead}/adjust`: points with a reason, optionally decaying like a rule's. */
+export const adjustRequestSchema = z.strictObject({
+  points: z.number().finite().min(-MAX_ADJUST_POINTS).max(MAX_ADJUST_POINTS).refine((p) => p !== 0, "points other than 0"),
+  reason: operatorReasonSchema,
+  /** A half-life ("14d") or false; left out, the points do not decay. */
+  decay: decaySchema.optional(),
+});
+
+/** `POST …/leads/{lead}/requalify`: lift the lead's disqualification, with a reason. */
+export const requalifyRequestSchema = z.strictObject({ reason: operatorReasonSchema });
+
+/** What an operator action answers: the lead after it, the stored event and the changes it reported (each one webhook). */
+export const operatorActionResponseSchema = z.object({
+  lead: leadSummarySchema.extend({ grade: z.string().optional() }),
+  event: z.object({ id: z.string(), name: z.enum(["adjust", "requalify"]), ts: z.number() }).loose(),
+  changes: z.array(z.object({ type: z.string(), previous: z.string(), current: z.string(), direction: z.enum(["up", "down"]).optional() })),
+});

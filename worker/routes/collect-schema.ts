@@ -44,7 +44,8 @@ export type WireEvent = z.infer<typeof wireEventSchema>;
 
 /** The collect answer the snippet reads. */
 export const collectResponseSchema = z.object({
-  lead: z.object({ id: z.string(), score: z.number(), label: z.string(), stage: z.string() }),
+  /** `grade` only when the lead's model has grades (always with `combine: "separate"`). */
+  lead: z.object({ id: z.string(), score: z.number(), label: z.string(), stage: z.string(), grade: z.string().optional() }),
   actions: z.array(z.object({ type: z.literal("promo"), code: z.string() })),
   accepted: z.number(),
   duplicates: z.number(),

@@ -69,7 +69,7 @@ collect.post("/e", async (c) => {
     promoAllowed: promoAllowed(batch.s, client, maxPromos, now),
   });
   countPromosShown(batch.s, client, result.actions.filter((a) => a.type === "promo").length, now);
-  return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
+  return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage, ...(result.lead.grade !== undefined ? { grade: result.lead.grade } : {}) }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
 });
 
 /**

@@ -17,8 +17,11 @@ import {
   enableEndpointResponseSchema,
   endpointParamSchema,
   eraseResponseSchema,
+  adjustRequestSchema,
   leadRefSchema,
   MERGE_PATCH_TYPE,
+  operatorActionResponseSchema,
+  requalifyRequestSchema,
   leadListQuerySchema,
   leadListResponseSchema,
   leadResponseSchema,
@@ -71,6 +74,8 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   RedeliverRequest: redeliverRequestSchema,
   EnableEndpointRequest: enableEndpointRequestSchema,
   SignInRequest: signInRequestSchema,
+  AdjustRequest: adjustRequestSchema,
+  RequalifyRequest: requalifyRequestSchema,
 };
 
 const errorSchema = z
@@ -105,6 +110,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Overview: overviewResponseSchema,
   Session: sessionResponseSchema,
   SignedOut: z.object({ signedOut: z.literal(true) }),
+  OperatorActionResponse: operatorActionResponseSchema,
 };
 
 const JSON_TYPES = ["application/json"] as const;
@@ -153,6 +159,8 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "delete", path: "/v1/sites/{site}/leads/{lead}", operationId: "eraseLead", tag: "leads", security: "admin", summary: "Erase everything kept about a person, merged ids included", responses: ok("EraseResponse"), errors: [400, 401] },
+  { method: "post", path: "/v1/sites/{site}/leads/{lead}/adjust", operationId: "adjustLead", tag: "leads", security: "admin", summary: 'Add (or take) points with a reason ("+20, called us"), optionally decaying: an event in the lead\'s history, cause "operator" on its webhooks', body: { schema: "AdjustRequest", types: JSON_TYPES }, responses: ok("OperatorActionResponse"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
+  { method: "post", path: "/v1/sites/{site}/leads/{lead}/requalify", operationId: "requalifyLead", tag: "leads", security: "admin", summary: "Lift the lead's disqualification, with a reason; a later disqualifying event counts again", body: { schema: "RequalifyRequest", types: JSON_TYPES }, responses: ok("OperatorActionResponse"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "post", path: "/v1/sites/{site}/simulate", operationId: "simulate", tag: "leads", security: "admin", summary: "Score events against the current or a given config, storing nothing", body: { schema: "SimulateRequest", types: JSON_TYPES }, responses: ok("SimulateResponse"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters", operationId: "listDeadLetters", tag: "webhooks", security: "admin", summary: "Webhook messages that exhausted their retries", responses: ok("DeadLetterList"), errors: [400, 401] },
   { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver", operationId: "redeliverDeadLetters", tag: "webhooks", security: "admin", summary: 'Redeliver dead letters: { "all": true } or { "messageIds": [...] }', body: { schema: "RedeliverRequest", types: JSON_TYPES }, responses: ok("RedeliverResponse"), errors: [400, 401, 413, 415] },
