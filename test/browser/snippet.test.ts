@@ -394,7 +394,10 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
       for (let i = 0; i < 120; i++) (window as any).leadscore.track("e" + i);
     });
     await eventsAfter(page, site, 121);
-    expect(batches(site).map((b) => b.e.length)).toEqual([1, 50, 50, 20]);
+    // The load's page view went first; the three batches of one flush leave together and may arrive in any order.
+    const [first, ...rest] = batches(site).map((b) => b.e.length);
+    expect(first).toBe(1);
+    expect(rest.sort((a, b) => b - a)).toEqual([50, 50, 120 - 2 * 50]);
     expect(new Set(events(site).map((e) => e.i)).size).toBe(121);
   });
 
