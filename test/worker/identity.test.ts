@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { leadIdForAnonymous } from "../../worker/lead/ids";
+import { leadIdForAnonymous, leadIdForUser } from "../../worker/lead/ids";
 import { replay, view } from "../../worker/scoring";
 import { adminFetch, env, eventually, getLead, outboxDrained, pageView, putConfig, received, send, shopConfig, wire } from "./helpers";
 
@@ -175,21 +175,36 @@ describe("Segment-compatible ingestion", () => {
     expect((await getLead(SITE, anon2)).body.id).toBe(lead.body.id);
   });
 
-  it("joins a browser's unverified claim to the person when the back end confirms it (identify with userId and anonymousId)", async () => {
+  it("confirms a sign-up's unverified lead when the back end identifies it (identify with userId and anonymousId)", async () => {
     const browser = uid("claiming-browser");
     const user = `${uid("confirmed")}@example.com`;
-    // A sign-up form on a site that cannot sign: the browser's claim stays on its anonymous lead.
+    // A sign-up form on a site that cannot sign, for an e-mail without a lead: the known lead, unverified.
     const claimed = await send(SITE, browser, [pageView("/pricing"), wire("i", "identify", { tr: { name: "Lin" } })], user, { unsigned: true });
-    expect(claimed.body.lead.id).toBe(await leadIdForAnonymous(SITE, browser));
-    expect((await getLead(SITE, user)).status).toBe(404);
+    expect(claimed.body.lead.id).toBe(await leadIdForUser(SITE, user));
+    expect((await getLead(SITE, user)).body).toMatchObject({ verified: false, anonymousIds: [browser] });
 
     expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
     const lead = await getLead(SITE, user);
-    // pricing 30 + page 1, earned in the browser, now the person's.
-    expect(lead.body.score).toBe(30 + 1);
-    expect(lead.body.anonymousIds).toEqual([browser]);
-    expect(lead.body.traits).toMatchObject({ name: "Lin", claimedUserId: user });
+    // pricing 30 + page 1, earned in the browser, the person's now confirmed.
+    expect(lead.body).toMatchObject({ score: 30 + 1, verified: true, anonymousIds: [browser] });
+    expect(lead.body.traits).toMatchObject({ name: "Lin", email: user });
     // Later batches of that browser, signed or not, reach the person through the merged anonymous id.
+    const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
+    expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
+  });
+
+  it("joins a browser's refused claim to an existing person when the back end confirms it", async () => {
+    const user = `${uid("existing")}@example.com`;
+    expect((await segment("/v1/identify", { userId: user, traits: { name: "Lin" } })).status).toBe(200);
+    const browser = uid("claiming-browser");
+    // The person's lead exists, so the unsigned claim stays on the browser's anonymous lead.
+    const claimed = await send(SITE, browser, [pageView("/pricing"), wire("i", "identify")], user, { unsigned: true });
+    expect(claimed.body.lead).toMatchObject({ id: await leadIdForAnonymous(SITE, browser), score: 30 + 1 });
+
+    expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
+    const lead = await getLead(SITE, user);
+    expect(lead.body).toMatchObject({ score: 30 + 1, verified: true, anonymousIds: [browser] });
+    expect(lead.body.traits).toMatchObject({ name: "Lin", claimedUserId: user });
     const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
     expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
   });

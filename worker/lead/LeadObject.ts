@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import { WindowLimiter } from "../http/rate-limit";
 import type { ScoringEvent } from "../scoring";
 import { loadSiteConfig, loadSiteConfigVersion } from "../site/config-cache";
-import { decide, type DecideInput, type Decision } from "./decide";
+import { claimRefused, decide, type DecideInput, type Decision } from "./decide";
 import { describeLead } from "./describe";
 import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
@@ -53,6 +53,8 @@ export class LeadObject extends DurableObject<Env> {
   async ingest(request: IngestRequest): Promise<IngestResult> {
     const empty = { lead: { id: request.leadId, userId: request.userId, score: 0, label: NO_STAGE, stage: NO_STAGE }, actions: [], accepted: 0, duplicates: 0, rowsWritten: 0, rowsRead: 0 };
     if (this.#mergedInto) return { ...empty, mergedInto: this.#mergedInto };
+    // Before the limiter and any reading: a refused claim must cost the person nothing (decide() agrees).
+    if (claimRefused(this.#record, request)) return { ...empty, lead: { ...empty.lead, userId: null }, claimRejected: true };
     const retryAfter = this.#limiter.take("lead", request.events.length, request.leadEventsPerMinute, Date.now());
     if (retryAfter > 0) return { ...empty, retryAfter };
     const cached = await loadSiteConfigVersion(this.env, request.site, request.configVersion, Date.now());

@@ -11,7 +11,7 @@ import { deliveriesFor, messageFromChange, promoMessage, type MessageContext, ty
 import { withDeliveries } from "./outbox";
 import { issuePromo, promoTrigger, type RandomBytes } from "./promo";
 import { DELIVERY_GRACE_MS } from "./schedule";
-import type { AbsorbResult, BatchRow, Delivery, IngestRequest, LeadAction, LeadIdentity, LeadRecord, LeadSummary, PendingEvent } from "./types";
+import { NO_STAGE, type AbsorbResult, type BatchRow, type Delivery, type IngestRequest, type LeadAction, type LeadIdentity, type LeadRecord, type LeadSummary, type PendingEvent } from "./types";
 
 /** Events that ride in the record before they are flushed as one batch row: most requests write one row. */
 export const FLUSH_EVENTS = 20;
@@ -52,6 +52,14 @@ export interface Decision {
   added: Delivery[];
   /** True once a merged anonymous lead's history is in `batch`: the object may release it. */
   merged: boolean;
+  /** Set when the request was a claim this lead refuses (see `claimRefused`): nothing changed, nothing is told. */
+  claimRejected?: boolean;
+}
+
+/** A refused claim's decision: the record as it was, and an answer that tells nothing of it. */
+function refusedClaim(record: LeadRecord, request: IngestRequest): Decision {
+  const summary: LeadSummary = { id: request.leadId, userId: null, score: 0, label: NO_STAGE, stage: NO_STAGE };
+  return { record, recordChanged: false, batch: null, actions: [], accepted: 0, duplicates: 0, summary, changes: [], crossingAt: null, added: [], merged: false, claimRejected: true };
 }
 
 /**
@@ -63,6 +71,7 @@ export interface Decision {
  */
 export function decide(input: DecideInput): Decision {
   const { config, now, request } = input;
+  if (claimRefused(input.record, request)) return refusedClaim(input.record!, request!);
   const scoring = config.config;
   const before = input.record;
   const identity = adoptIdentity(before?.identity ?? null, request, input.absorbed ?? null);
@@ -159,6 +168,20 @@ export function decide(input: DecideInput): Decision {
   };
 }
 
+/**
+ * Whether an unverified claim (`IngestRequest.claim`) must not reach this lead: it may create a new
+ * lead (a sign-up on a site that cannot sign) and keep feeding the one it created, but never touch a
+ * lead someone else created or a confirmed one. The object asks this before reading or limiting
+ * anything, so a refused claim costs the person nothing and learns nothing.
+ *
+ * @example claimRefused(record, { ...request, claim: true, anonymousId: "3482-1298" }) // true unless record is null or unverified and lists "3482-1298"
+ */
+export function claimRefused(record: LeadRecord | null, request: IngestRequest | null): boolean {
+  if (!request?.claim || !record) return false;
+  const { identity } = record;
+  return identity.verified !== false || !request.anonymousId || !identity.anonymousIds.includes(request.anonymousId);
+}
+
 /** What the collect answer and the operator see of a lead. */
 export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSummary {
   return { id: identity.leadId, userId: identity.userId, score: reading.view.score, label: reading.view.label, stage: reading.view.stage };
@@ -192,7 +215,9 @@ function mergeNames(names: string[], events: ScoringEvent[]): string[] {
  */
 function adoptIdentity(current: LeadIdentity | null, request: IngestRequest | null, absorbed: AbsorbResult | null): { value: LeadIdentity; changed: boolean; userIdChanged: boolean } {
   if (!request) return { value: current!, changed: false, userIdChanged: false };
-  const joining = absorbed && !absorbed.mergedInto ? absorbed.anonymousIds : request.anonymousId && !request.userId ? [request.anonymousId] : [];
+  // A claim lists its browser even when that browser's history went elsewhere, so its next claim is accepted.
+  const claimant = request.claim && request.anonymousId ? [request.anonymousId] : [];
+  const joining = [...claimant, ...(absorbed && !absorbed.mergedInto ? absorbed.anonymousIds : request.anonymousId && !request.userId ? [request.anonymousId] : [])];
   const anonymousIds = [...new Set([...(current?.anonymousIds ?? []), ...joining])];
   const mergedLeadIds = [...new Set([...(current?.mergedLeadIds ?? []), ...(absorbed && !absorbed.mergedInto && absorbed.leadId ? [absorbed.leadId] : [])])];
   const userId = request.userId ?? current?.userId ?? null;

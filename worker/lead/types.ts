@@ -74,6 +74,11 @@ export interface IngestRequest {
   verified?: boolean;
   /** False when this client was already shown its daily share of promo codes: issue none now. */
   promoAllowed?: boolean;
+  /**
+   * An unverified browser claiming this (known) lead: accepted only for a new lead, or one an earlier
+   * claim from this same anonymous id created and nobody confirmed yet (see `claimRefused`).
+   */
+  claim?: boolean;
 }
 
 /** A stage or label a lead has no value for (no config yet, say): one spelling in the API and webhooks. */
@@ -102,6 +107,8 @@ export interface IngestResult {
   mergedInto?: string;
   /** Set when the lead sent more than its limit: seconds until it may send again. Nothing was stored. */
   retryAfter?: number;
+  /** Set when a claim (`IngestRequest.claim`) was refused: nothing was stored or read out. */
+  claimRejected?: boolean;
 }
 
 /** One message for one endpoint (or an index update for the site object), with its retry state. */

@@ -8,8 +8,9 @@ import { readJson } from "../http/body";
 import { pathOf } from "../http/url";
 import { WindowLimiter } from "../http/rate-limit";
 import { addressBatch } from "../identity/address";
-import { normaliseUserId } from "../lead/ids";
+import { leadIdForUser, normaliseUserId } from "../lead/ids";
 import { ingestForLead } from "../lead/ingest";
+import type { IngestRequest, IngestResult } from "../lead/types";
 import type { ScoringEvent } from "../scoring";
 import { DEFAULT_PROMO_PER_CLIENT_PER_DAY } from "../site/config";
 import { loadSiteConfig } from "../site/config-cache";
@@ -57,7 +58,7 @@ collect.post("/e", async (c) => {
 
   const addressed = await addressBatch(c.env, batch.s, config.identity, batch, now);
   const maxPromos = config.promo?.maxPerClientPerDay ?? DEFAULT_PROMO_PER_CLIENT_PER_DAY;
-  const result = await ingestForLead(c.env, {
+  const request: IngestRequest = {
     site: batch.s,
     leadId: addressed.leadId,
     userId: addressed.userId,
@@ -67,10 +68,26 @@ collect.post("/e", async (c) => {
     leadEventsPerMinute: config.limits.leadEventsPerMinute,
     verified: addressed.verified,
     promoAllowed: promoAllowed(batch.s, client, maxPromos, now),
-  });
+  };
+  const result = await ingestClaimOr(c.env, request, addressed.claimedUserId, () => toScoringEvents(batch, now));
   countPromosShown(batch.s, client, result.actions.filter((a) => a.type === "promo").length, now);
   return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
 });
+
+/**
+ * An unverified claim first goes to the claimed lead as a claim (a sign-up creating a new lead, or the
+ * same browser feeding the unverified lead it created); a lead that refuses it is left alone and the
+ * batch is scored on the browser's own anonymous lead, as the claimed id's `claimedUserId` trait. The
+ * common path stays one object request; only a refused claim costs a second.
+ *
+ * @example await ingestClaimOr(env, anonymousRequest, "ada@example.com", () => eventsAsTheKnownLead)
+ */
+async function ingestClaimOr(env: Env, request: IngestRequest, claimedUserId: string | null, claimEvents: () => ScoringEvent[]): Promise<IngestResult> {
+  if (!claimedUserId) return ingestForLead(env, request);
+  const leadId = await leadIdForUser(request.site, claimedUserId);
+  const claimed = await ingestForLead(env, { ...request, leadId, userId: claimedUserId, verified: false, claim: true, events: claimEvents() });
+  return claimed.claimRejected ? ingestForLead(env, request) : claimed;
+}
 
 /**
  * The 403's message names the fix, because the snippet shows it in the page's console: on a first

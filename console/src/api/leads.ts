@@ -15,6 +15,8 @@ export type LeadEvent = ScoringEvent;
 export interface LeadDetail {
   id: string;
   userId: string | null;
+  /** False while the lead rests on a browser's unverified identify; absent on anonymous leads. */
+  verified?: boolean;
   score: number;
   label: string;
   stage: string;
