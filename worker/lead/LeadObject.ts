@@ -83,7 +83,7 @@ export class LeadObject extends DurableObject<Env> {
       this.#store.setMergedInto(target);
       this.#mergedInto = target;
     }
-    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promo: this.#record?.promo ?? null };
+    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promos: this.#record?.promos ?? [] };
   }
 
   /** Forgets the history `target` now holds, keeping only the pointer (and undelivered webhooks). */
@@ -91,7 +91,7 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     if (this.#mergedInto !== target || !record) return;
     // The identity stays so pending webhooks can still be delivered; the score is the known lead's now.
-    this.#record = { ...record, pending: [], promo: null, eventNames: [] };
+    this.#record = { ...record, pending: [], promos: [], eventNames: [] };
     this.ctx.storage.transactionSync(() => {
       this.#store.clearEvents();
       this.#store.saveRecord(this.#record!);

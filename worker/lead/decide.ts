@@ -9,7 +9,7 @@ import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
 import { freshEvents, type KnownIds } from "./dedup";
 import { deliveriesFor, messageFromChange, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
 import { withDeliveries } from "./outbox";
-import { issuePromo, promoTrigger, type RandomBytes } from "./promo";
+import { issuePromo, mergePromos, promoTrigger, type PromoRecord, type RandomBytes } from "./promo";
 import { DELIVERY_GRACE_MS } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type BatchRow, type Delivery, type IngestRequest, type LeadAction, type LeadIdentity, type LeadRecord, type LeadSummary, type PendingEvent } from "./types";
 
@@ -130,18 +130,23 @@ export function decide(input: DecideInput): Decision {
   const messages: OutgoingMessage[] = changes.map((c) => messageFromChange(c, ctx));
 
   const actions: LeadAction[] = [];
-  let promo = before?.promo ?? absorbed?.promo ?? null;
-  if (absorbed?.promo && !before?.promo) changed = true;
-  const trigger = promoTrigger(scoring.promo, reading.view, fresh, eventNames, promo, request?.promoAllowed !== false);
+  let promos = mergePromos(before?.promos ?? [], absorbed?.promos ?? []);
+  if (promos.length !== (before?.promos.length ?? 0)) changed = true;
+  // Under requireVerified only a confirmed person earns a code: anonymous and claimed leads never do.
+  const allowed = request?.promoAllowed !== false && (!scoring.promo?.requireVerified || identity.value.verified === true);
+  const trigger = promoTrigger(scoring.promo, reading.view, fresh, eventNames, promos[0] ?? null, allowed);
   if (trigger && scoring.promo) {
-    promo = issuePromo(scoring.promo.prefix, now, trigger.id, input.random);
+    const promo = issuePromo(scoring.promo.prefix, now, trigger.id, input.random);
+    promos = [...promos, promo];
     actions.push({ type: "promo", code: promo.code });
     const top = ctx.topContributions.length > 0 ? ctx.topContributions : reading.top(TOP_CONTRIBUTIONS);
     messages.push(promoMessage(promo.code, now, { id: trigger.id, name: trigger.name }, { ...ctx, topContributions: top }));
   }
 
   // The site's lead index hears of label, stage and identity changes only, never of every event.
-  const index = changes.length > 0 || identity.userIdChanged || absorbed ? indexEntry(identity.value, reading, now) : null;
+  // A new code and a confirmed identity go there too: the site's promo lookup answers from it.
+  const confirmed = before !== null && before.identity.verified !== identity.value.verified;
+  const index = changes.length > 0 || identity.userIdChanged || confirmed || absorbed || trigger ? indexEntry(identity.value, reading, promos, now) : null;
   const added = deliveriesFor(messages, scoring.webhooks, index, now + DELIVERY_GRACE_MS);
   const record: LeadRecord = {
     identity: identity.value,
@@ -150,7 +155,7 @@ export function decide(input: DecideInput): Decision {
     configVersion: config.version,
     pending,
     eventNames,
-    promo,
+    promos,
     outbox: added.length > 0 ? withDeliveries(before?.outbox ?? [], added) : (before?.outbox ?? []),
   };
   return {
@@ -187,9 +192,12 @@ export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSum
   return { id: identity.leadId, userId: identity.userId, score: reading.view.score, label: reading.view.label, stage: reading.view.stage };
 }
 
-function indexEntry(identity: LeadIdentity, reading: LeadReading, now: number): LeadIndexEntry {
+function indexEntry(identity: LeadIdentity, reading: LeadReading, promos: PromoRecord[], now: number): LeadIndexEntry {
   const { view: v } = reading;
-  return { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
+  const entry: LeadIndexEntry = { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
+  if (identity.verified !== undefined) entry.verified = identity.verified;
+  if (promos.length > 0) entry.promos = promos.map((p) => ({ code: p.code, issuedAt: p.issuedAt }));
+  return entry;
 }
 
 /**

@@ -31,7 +31,8 @@ export interface LeadRecord {
   pending: PendingEvent[];
   /** Event names the lead ever sent (a promo's `requireEvent` is checked against them). */
   eventNames: string[];
-  promo: PromoRecord | null;
+  /** Every code the person was shown, on this lead or a merged one, oldest owner first; at most one issued here. */
+  promos: PromoRecord[];
   /** Webhook deliveries and the index update not yet settled (see ./outbox.ts). */
   outbox: Delivery[];
 }
@@ -56,8 +57,8 @@ export interface AbsorbResult {
   /** Set when the anonymous lead had already been merged (into this or another lead). */
   mergedInto: string | null;
   leadId: string | null;
-  /** A promo code the anonymous visitor already earned: it stays the person's only code. */
-  promo?: PromoRecord | null;
+  /** Codes the anonymous visitor was shown: the person keeps them all (and earns no further one). */
+  promos?: PromoRecord[];
 }
 
 export interface IngestRequest {

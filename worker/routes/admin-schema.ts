@@ -67,6 +67,23 @@ export const MERGE_PATCH_TYPE = "application/merge-patch+json";
 /** A lead as the operator API names it: a lead id, an e-mail address or an anonymous id. */
 export const leadRefSchema = z.string().min(1).max(256);
 
+/** A promo code as a checkout reads it back: codes are upper case, so a typed lower-case one matches. */
+export const promoCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, "A promo code of 1-64 letters, digits or '-'")
+  .transform((s) => s.toUpperCase());
+
+/** `GET …/promo/{code}`: the lead a code was issued to. */
+export const promoOwnerSchema = z.object({
+  code: z.string(),
+  leadId: z.string(),
+  userId: z.string().nullable(),
+  /** Absent for an anonymous lead; false while the person rests on an unverified identify. */
+  verified: z.boolean().optional(),
+  issuedAt: z.number(),
+});
+
 export const enableEndpointResponseSchema = z.object({
   endpoint: z.string(),
   enabled: z.literal(true),
@@ -143,6 +160,10 @@ export const leadResponseSchema = leadSummarySchema
     disqualified: z.boolean(),
     traits: z.record(z.string(), z.unknown()),
     explanation: z.object({ score: z.number(), label: z.string(), contributions: z.array(z.object({ rule: z.string(), points: z.number() }).loose()) }).loose(),
+    verified: z.boolean().optional(),
+    promo: z.string().nullable(),
+    /** Every code the person was shown, merged leads' included; `promo` is the first. */
+    promos: z.array(z.object({ code: z.string(), issuedAt: z.number() })),
     recentEvents: z.array(z.object({ id: z.string(), name: z.string(), ts: z.number() }).loose()),
   })
   .loose();

@@ -10,7 +10,7 @@ import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter } from "../site/SiteObject";
 import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, siteOf, validateConfig } from "./admin-config";
-import { enableEndpointRequestSchema, endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { enableEndpointRequestSchema, endpointParamSchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
 const MAX_REDELIVER_BYTES = 64 * 1024;
@@ -56,6 +56,14 @@ admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
   await Promise.all(all.map((id) => leadStub(c.env, site, id).erase()));
   await siteStub(c.env, site).removeLeads(all);
   return c.json({ erased: all });
+});
+
+admin.get("/v1/sites/:site/promo/:code", async (c) => {
+  const site = siteOf(c);
+  const code = parseOr(promoCodeSchema, c.req.param("code"));
+  const owner = await siteStub(c.env, site).promoOwner(code);
+  if (!owner) throw new ApiError(404, "unknown_promo", `No promo code "${code}" was issued on this site`);
+  return c.json(owner);
 });
 
 admin.post("/v1/sites/:site/simulate", async (c) => {

@@ -17,6 +17,8 @@ import {
   enableEndpointResponseSchema,
   endpointParamSchema,
   eraseResponseSchema,
+  promoCodeSchema,
+  promoOwnerSchema,
   leadRefSchema,
   MERGE_PATCH_TYPE,
   leadListQuerySchema,
@@ -95,6 +97,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   LeadList: leadListResponseSchema,
   Lead: leadResponseSchema,
   EraseResponse: eraseResponseSchema,
+  PromoOwner: promoOwnerSchema,
   SimulateResponse: simulateResponseSchema,
   DeadLetterList: deadLetterListSchema,
   EnableEndpointResponse: enableEndpointResponseSchema,
@@ -153,6 +156,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "delete", path: "/v1/sites/{site}/leads/{lead}", operationId: "eraseLead", tag: "leads", security: "admin", summary: "Erase everything kept about a person, merged ids included", responses: ok("EraseResponse"), errors: [400, 401] },
+  { method: "get", path: "/v1/sites/{site}/promo/{code}", operationId: "getPromoOwner", tag: "leads", security: "admin", summary: "The lead a promo code was issued to (lead id, user id, verified, issuedAt): a checkout binds the code to that person", responses: ok("PromoOwner"), errors: ADMIN_ERRORS },
   { method: "post", path: "/v1/sites/{site}/simulate", operationId: "simulate", tag: "leads", security: "admin", summary: "Score events against the current or a given config, storing nothing", body: { schema: "SimulateRequest", types: JSON_TYPES }, responses: ok("SimulateResponse"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters", operationId: "listDeadLetters", tag: "webhooks", security: "admin", summary: "Webhook messages that exhausted their retries", responses: ok("DeadLetterList"), errors: [400, 401] },
   { method: "post", path: "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver", operationId: "redeliverDeadLetters", tag: "webhooks", security: "admin", summary: 'Redeliver dead letters: { "all": true } or { "messageIds": [...] }', body: { schema: "RedeliverRequest", types: JSON_TYPES }, responses: ok("RedeliverResponse"), errors: [400, 401, 413, 415] },
@@ -171,6 +175,7 @@ const PATH_PARAMS: Record<string, { schema: z.ZodType; description: string }> = 
   lead: { schema: leadRefSchema, description: "A lead id (u_…, a_…), an e-mail address or an anonymous id" },
   endpoint: { schema: endpointParamSchema, description: "A webhook endpoint id from the config" },
   version: { schema: versionParamSchema.shape.version, description: "A saved config version" },
+  code: { schema: promoCodeSchema, description: "A promo code the site issued (case-insensitive)" },
 };
 
 const HEADERS: Record<string, object> = {

@@ -54,6 +54,11 @@ export const promoSchema = z
     prefix: z.string().regex(/^[A-Z0-9-]{0,16}$/).default("LS-"),
     /** Codes the browsers of one client address may be shown a day (per edge isolate); farming needs new addresses. */
     maxPerClientPerDay: z.int().min(0).max(10_000).default(DEFAULT_PROMO_PER_CLIENT_PER_DAY),
+    /**
+     * Codes only for confirmed people (a signed identify or the write-key API): off by default, since a
+     * first-visit offer to an anonymous visitor is what most promos are for (docs/CONFIG.md).
+     */
+    requireVerified: z.boolean().default(false),
   })
   .strict();
 

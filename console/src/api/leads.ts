@@ -28,6 +28,8 @@ export interface LeadDetail {
   traits: Record<string, unknown>;
   explanation: Explanation;
   promo: string | null;
+  /** Every code the person was shown (merged leads' included); `promo` is the first. */
+  promos: Array<{ code: string; issuedAt: number }>;
   recentEvents: LeadEvent[];
 }
 

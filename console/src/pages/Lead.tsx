@@ -128,7 +128,7 @@ export function Lead({ site, leadRef }: { site: string; leadRef: string }) {
             <dt>Anonymous ids merged</dt>
             <dd data-anonymous-ids>{l.anonymousIds.length ? l.anonymousIds.map((a) => <code key={a} class="chip">{a}</code>) : <span class="muted">none</span>}</dd>
             <dt>Promo code</dt>
-            <dd data-promo>{l.promo ? <code>{l.promo}</code> : <span class="muted">none issued</span>}</dd>
+            <dd data-promo>{l.promos?.length ? l.promos.map((p) => <code key={p.code} class="chip">{p.code}</code>) : l.promo ? <code>{l.promo}</code> : <span class="muted">none issued</span>}</dd>
           </dl>
           <h3>Traits</h3>
           {Object.keys(l.traits).length === 0 ? (
