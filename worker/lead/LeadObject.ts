@@ -5,6 +5,7 @@ import type { ScoringEvent } from "../scoring";
 import { loadSiteConfig, loadSiteConfigVersion } from "../site/config-cache";
 import { claimRefused, decide, type DecideInput, type Decision } from "./decide";
 import { describeLead } from "./describe";
+import { eventPage, type EventCursor, type ExportAnswer } from "./export-page";
 import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
 import { leadIdForAnonymous, leadStub } from "./ids";
@@ -105,6 +106,16 @@ export class LeadObject extends DurableObject<Env> {
     const stored = record ? await loadSiteConfig(this.env, record.identity.site, Date.now()) : null;
     if (!record || !stored) return null;
     return describeLead(record, stored.config, this.#allEvents(), Date.now());
+  }
+
+  /**
+   * A page of every event this lead stores (batch rows and those riding in the record), oldest first:
+   * the export. A merged anonymous lead answers where it went.
+   */
+  async exportEvents(cursor: EventCursor | null, limit: number): Promise<ExportAnswer> {
+    if (this.#mergedInto) return { mergedInto: this.#mergedInto };
+    if (!this.#record) return null;
+    return eventPage(this.#allEvents(), cursor, limit);
   }
 
   /** Erases everything this object keeps about the person, and its pending alarm. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { siteConfigSchema } from "../site/config";
 import { WARNING_CODES } from "../site/config-warnings";
+import { MAX_EXPORT_PAGE } from "../lead/export-page";
 import { flatRecordSchema } from "./collect-schema";
 
 /** Far-future and ancient timestamps are mistakes (or tricks), not events. */
@@ -33,6 +34,19 @@ export const simulateRequestSchema = z.object({
 export const leadListQuerySchema = z.object({
   label: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** `GET …/leads/{lead}/events`: a page of the export, after the cursor the previous page answered. */
+export const leadEventsQuerySchema = z.object({
+  /** `next` from the previous page (opaque); absent for the first page. */
+  cursor: z.string().min(1).max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_EXPORT_PAGE).default(100),
+});
+
+/** A page of a lead's events, oldest first; `next` is null on the last page. */
+export const leadEventsResponseSchema = z.object({
+  events: z.array(z.object({ id: z.string(), name: z.string(), ts: z.number() }).loose()),
+  next: z.string().nullable(),
 });
 
 const messageIdsSchema = z.array(z.string().min(1).max(64)).min(1).max(1000);

@@ -5,12 +5,13 @@ import { readJson } from "../http/body";
 import { pathOf } from "../http/url";
 import { ApiError, parseOr } from "../http/errors";
 import type { LeadDescription } from "../lead/types";
+import { decodeCursor, encodeCursor, type ExportAnswer } from "../lead/export-page";
 import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
 import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter } from "../site/SiteObject";
 import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, siteOf, validateConfig } from "./admin-config";
-import { enableEndpointRequestSchema, endpointParamSchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
 const MAX_REDELIVER_BYTES = 64 * 1024;
@@ -40,6 +41,18 @@ admin.get("/v1/sites/:site/leads/:lead", async (c) => {
   if (found?.mergedInto) found = (await leadStub(c.env, site, found.mergedInto).describe()) as LeadDescription | null;
   if (!found) throw new ApiError(404, "unknown_lead", "No such lead on this site");
   return c.json(found);
+});
+
+admin.get("/v1/sites/:site/leads/:lead/events", async (c) => {
+  const site = siteOf(c);
+  const leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
+  const query = parseOr(leadEventsQuerySchema, c.req.query());
+  const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  if (query.cursor !== undefined && !cursor) throw new ApiError(400, "invalid_request", "Not a cursor this API answered: pass `next` from the previous page", [{ path: "$.cursor", message: "not a cursor" }]);
+  let page = (await leadStub(c.env, site, leadId).exportEvents(cursor, query.limit)) as ExportAnswer;
+  if (page && "mergedInto" in page) page = (await leadStub(c.env, site, page.mergedInto).exportEvents(cursor, query.limit)) as ExportAnswer;
+  if (!page || "mergedInto" in page) throw new ApiError(404, "unknown_lead", "No such lead on this site");
+  return c.json({ events: page.events, next: page.next ? encodeCursor(page.next) : null });
 });
 
 admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
