@@ -209,6 +209,18 @@ describe("Segment-compatible ingestion", () => {
     expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
   });
 
+  it("scores the server-only events (purchase, unsubscribe) it receives, which the browser endpoint drops", async () => {
+    const user = `${uid("buyer")}@example.com`;
+    expect((await segment("/v1/track", { userId: user, event: "purchase", properties: { revenue: 40 } })).status).toBe(200);
+    expect((await segment("/v1/track", { userId: user, event: "unsubscribe" })).status).toBe(200);
+    const browser = uid("buyer-browser");
+    // The person's own signed-in browser: its purchase is dropped all the same.
+    const browserBatch = await send(SITE, browser, [wire("t", "purchase"), wire("t", "chat_open"), wire("i", "identify")], user);
+    expect(browserBatch.body).toMatchObject({ accepted: 2, ignored: 1 });
+    const names = (await getLead(SITE, user)).body.recentEvents.map((e: any) => e.name).sort();
+    expect(names).toEqual(["chat_open", "identify", "purchase", "unsubscribe"]);
+  });
+
   it("answers 401 to a wrong or missing write key, the public site id included", async () => {
     const body = { userId: "x@example.com", event: "cart_add" };
     for (const key of [null, "segtest.wrong", SITE, "nosite.whatever", ""]) {

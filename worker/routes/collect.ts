@@ -56,22 +56,26 @@ collect.post("/e", async (c) => {
     if (verdict.bot) return c.json({ ignored: "bot", accepted: 0, duplicates: 0, actions: [] }, 202);
   }
 
-  const addressed = await addressBatch(c.env, batch.s, config.identity, batch, now);
+  // Events only the site's servers may report: dropped before anything is addressed or scored.
+  const serverOnly = new Set(config.serverOnlyEvents);
+  const kept = batch.e.filter((e) => !serverOnly.has(wireName(e)));
+  const browserBatch: CollectBatch = { ...batch, e: kept };
+  const addressed = await addressBatch(c.env, batch.s, config.identity, browserBatch, now);
   const maxPromos = config.promo?.maxPerClientPerDay ?? DEFAULT_PROMO_PER_CLIENT_PER_DAY;
   const request: IngestRequest = {
     site: batch.s,
     leadId: addressed.leadId,
     userId: addressed.userId,
     anonymousId: batch.a,
-    events: toScoringEvents(batch, now, addressed.claimedUserId),
+    events: toScoringEvents(browserBatch, now, addressed.claimedUserId),
     configVersion: stored.version,
     leadEventsPerMinute: config.limits.leadEventsPerMinute,
     verified: addressed.verified,
     promoAllowed: promoAllowed(batch.s, client, maxPromos, now),
   };
-  const result = await ingestClaimOr(c.env, request, addressed.claimedUserId, () => toScoringEvents(batch, now));
+  const result = await ingestClaimOr(c.env, request, addressed.claimedUserId, () => toScoringEvents(browserBatch, now));
   countPromosShown(batch.s, client, result.actions.filter((a) => a.type === "promo").length, now);
-  return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
+  return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates, ignored: batch.e.length - kept.length });
 });
 
 /**
@@ -114,7 +118,7 @@ export function toScoringEvents(batch: CollectBatch, now: number, claimedUserId:
   return batch.e.flatMap((e) => {
     const age = newest - e.t;
     if (age > MAX_EVENT_AGE_MS) return [];
-    const event: ScoringEvent = { id: e.i, name: e.k === "t" ? e.n : KIND_NAMES[e.k], ts: now - age };
+    const event: ScoringEvent = { id: e.i, name: wireName(e), ts: now - age };
     if (e.l) {
       event.url = e.l;
       event.path = pathOf(e.l);
@@ -124,6 +128,11 @@ export function toScoringEvents(batch: CollectBatch, now: number, claimedUserId:
     if (e.k === "i") event.traits = claimedUserId ? { ...e.tr, claimedUserId } : identifyTraits(e.tr, batch.u);
     return [event];
   });
+}
+
+/** The engine's name of a wire event: page views and identifies are named by their kind. */
+function wireName(e: Pick<CollectBatch["e"][number], "k" | "n">): string {
+  return e.k === "t" ? e.n : KIND_NAMES[e.k];
 }
 
 /** Fit rules match on e-mail domains, so an e-mail user id is also the `email` trait unless one is given. */

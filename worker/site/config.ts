@@ -92,6 +92,9 @@ export const limitsSchema = z
   })
   .strict();
 
+/** Events a browser may not send: they disqualify or mean money, so only the site's servers report them. */
+export const DEFAULT_SERVER_ONLY_EVENTS = ["unsubscribe", "purchase"];
+
 export const siteConfigSchema = scoringObjectSchema
   .extend({
     $schema: z.string().optional(),
@@ -102,6 +105,11 @@ export const siteConfigSchema = scoringObjectSchema
     promo: promoSchema.optional(),
     identity: identitySchema.optional(),
     limits: limitsSchema.default({ leadEventsPerMinute: 300, clientRequestsPerMinute: 600 }),
+    /**
+     * Event names `POST /e` drops (counted as `ignored`, never scored or stored): anyone can post to
+     * the browser endpoint, so events that disqualify or mean money come only through the write-key API.
+     */
+    serverOnlyEvents: z.array(z.string().min(1).max(64)).max(100).default(DEFAULT_SERVER_ONLY_EVENTS),
   })
   .strict();
 
