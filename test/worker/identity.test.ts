@@ -14,6 +14,19 @@ async function segment(path: string, body: unknown, key: string | null = env.TES
   return SELF.fetch(`https://leadscore.test${path}`, { method: "POST", headers, body: JSON.stringify(body) });
 }
 
+/**
+ * The back end confirms a browser's user id (identify with userId and anonymousId): the lead holds the
+ * browser's pricing 30 + page 1, is verified, and that browser's later batches, signed or not, reach it.
+ */
+async function confirmByBackEnd(browser: string, user: string, traits: Record<string, unknown>): Promise<void> {
+  expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
+  const lead = await getLead(SITE, user);
+  expect(lead.body).toMatchObject({ score: 30 + 1, verified: true, anonymousIds: [browser] });
+  expect(lead.body.traits).toMatchObject(traits);
+  const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
+  expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
+}
+
 function uid(prefix: string): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 }
@@ -183,14 +196,7 @@ describe("Segment-compatible ingestion", () => {
     expect(claimed.body.lead.id).toBe(await leadIdForUser(SITE, user));
     expect((await getLead(SITE, user)).body).toMatchObject({ verified: false, anonymousIds: [browser] });
 
-    expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
-    const lead = await getLead(SITE, user);
-    // pricing 30 + page 1, earned in the browser, the person's now confirmed.
-    expect(lead.body).toMatchObject({ score: 30 + 1, verified: true, anonymousIds: [browser] });
-    expect(lead.body.traits).toMatchObject({ name: "Lin", email: user });
-    // Later batches of that browser, signed or not, reach the person through the merged anonymous id.
-    const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
-    expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
+    await confirmByBackEnd(browser, user, { name: "Lin", email: user });
   });
 
   it("joins a browser's refused claim to an existing person when the back end confirms it", async () => {
@@ -201,12 +207,7 @@ describe("Segment-compatible ingestion", () => {
     const claimed = await send(SITE, browser, [pageView("/pricing"), wire("i", "identify")], user, { unsigned: true });
     expect(claimed.body.lead).toMatchObject({ id: await leadIdForAnonymous(SITE, browser), score: 30 + 1 });
 
-    expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
-    const lead = await getLead(SITE, user);
-    expect(lead.body).toMatchObject({ score: 30 + 1, verified: true, anonymousIds: [browser] });
-    expect(lead.body.traits).toMatchObject({ name: "Lin", claimedUserId: user });
-    const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
-    expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
+    await confirmByBackEnd(browser, user, { name: "Lin", claimedUserId: user });
   });
 
   it("scores the server-only events (purchase, unsubscribe) it receives, which the browser endpoint drops", async () => {
