@@ -88,20 +88,22 @@ describe("a first install in real Chromium", () => {
     expect(warnings).toEqual([`Events for "${SITE}" are not accepted from ${siteOrigin}: add "${siteOrigin}" to the origins of the site config`]);
 
     // --- a plain identify form: identify and form_submit are scored -----------------------------------
-    // The site has no identity secret, so the e-mail is an unverified claim: it stays on the visitor's
-    // own lead (SECURITY.md, "Impersonation") rather than reaching whoever owns that address.
+    // The site has no identity secret, so the e-mail is an unverified claim: for an e-mail without a
+    // lead it creates the known lead, marked verified: false until the site confirms it (SECURITY.md,
+    // "Impersonation"); the visitor's anonymous history joins it.
     await page.click("#send");
     const lead = await eventually(
       async () => {
-        const r = await api.getLead(SITE, anonymousId);
+        const r = await api.getLead(SITE, "grace@acme.example");
         return r.status === 200 && contribution(r.body, "form-submit") ? r.body : undefined;
       },
       { what: "the known lead with its form_submit" },
     );
     expect(contribution(lead, "form-submit")).toMatchObject({ rawPoints: 10, count: 1 });
     expect(contribution(lead, "title-exec")).toMatchObject({ kind: "fit", points: 20 });
-    expect(lead.traits.claimedUserId).toBe("grace@acme.example");
-    expect((await api.getLead(SITE, "grace@acme.example")).status).toBe(404);
+    expect(lead).toMatchObject({ userId: "grace@acme.example", verified: false, anonymousIds: [anonymousId] });
+    expect(lead.traits.email).toBe("grace@acme.example");
+    expect(lead.traits.claimedUserId).toBeUndefined();
     const submit = lead.recentEvents.find((e: any) => e.name === "form_submit");
     expect(submit.props).toEqual({ id: "contact", name: null, action: "/contact/thanks" });
     await context.close();

@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { leadIdForAnonymous } from "../../worker/lead/ids";
+import { leadIdForAnonymous, leadIdForUser } from "../../worker/lead/ids";
 import { replay, view } from "../../worker/scoring";
 import { adminFetch, env, eventually, getLead, outboxDrained, pageView, putConfig, received, send, shopConfig, wire } from "./helpers";
 
@@ -12,6 +12,19 @@ async function segment(path: string, body: unknown, key: string | null = env.TES
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (key !== null) headers.authorization = basic(key);
   return SELF.fetch(`https://leadscore.test${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+}
+
+/**
+ * The back end confirms a browser's user id (identify with userId and anonymousId): the lead holds the
+ * browser's pricing 30 + page 1, is verified, and that browser's later batches, signed or not, reach it.
+ */
+async function confirmByBackEnd(browser: string, user: string, traits: Record<string, unknown>): Promise<void> {
+  expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
+  const lead = await getLead(SITE, user);
+  expect(lead.body).toMatchObject({ score: 30 + 1, verified: true, anonymousIds: [browser] });
+  expect(lead.body.traits).toMatchObject(traits);
+  const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
+  expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
 }
 
 function uid(prefix: string): string {
@@ -175,23 +188,38 @@ describe("Segment-compatible ingestion", () => {
     expect((await getLead(SITE, anon2)).body.id).toBe(lead.body.id);
   });
 
-  it("joins a browser's unverified claim to the person when the back end confirms it (identify with userId and anonymousId)", async () => {
+  it("confirms a sign-up's unverified lead when the back end identifies it (identify with userId and anonymousId)", async () => {
     const browser = uid("claiming-browser");
     const user = `${uid("confirmed")}@example.com`;
-    // A sign-up form on a site that cannot sign: the browser's claim stays on its anonymous lead.
+    // A sign-up form on a site that cannot sign, for an e-mail without a lead: the known lead, unverified.
     const claimed = await send(SITE, browser, [pageView("/pricing"), wire("i", "identify", { tr: { name: "Lin" } })], user, { unsigned: true });
-    expect(claimed.body.lead.id).toBe(await leadIdForAnonymous(SITE, browser));
-    expect((await getLead(SITE, user)).status).toBe(404);
+    expect(claimed.body.lead.id).toBe(await leadIdForUser(SITE, user));
+    expect((await getLead(SITE, user)).body).toMatchObject({ verified: false, anonymousIds: [browser] });
 
-    expect((await segment("/v1/identify", { anonymousId: browser, userId: user })).status).toBe(200);
-    const lead = await getLead(SITE, user);
-    // pricing 30 + page 1, earned in the browser, now the person's.
-    expect(lead.body.score).toBe(30 + 1);
-    expect(lead.body.anonymousIds).toEqual([browser]);
-    expect(lead.body.traits).toMatchObject({ name: "Lin", claimedUserId: user });
-    // Later batches of that browser, signed or not, reach the person through the merged anonymous id.
-    const later = await send(SITE, browser, [wire("t", "chat_open")], user, { unsigned: true });
-    expect(later.body.lead).toMatchObject({ id: lead.body.id, score: 30 + 1 + 10 });
+    await confirmByBackEnd(browser, user, { name: "Lin", email: user });
+  });
+
+  it("joins a browser's refused claim to an existing person when the back end confirms it", async () => {
+    const user = `${uid("existing")}@example.com`;
+    expect((await segment("/v1/identify", { userId: user, traits: { name: "Lin" } })).status).toBe(200);
+    const browser = uid("claiming-browser");
+    // The person's lead exists, so the unsigned claim stays on the browser's anonymous lead.
+    const claimed = await send(SITE, browser, [pageView("/pricing"), wire("i", "identify")], user, { unsigned: true });
+    expect(claimed.body.lead).toMatchObject({ id: await leadIdForAnonymous(SITE, browser), score: 30 + 1 });
+
+    await confirmByBackEnd(browser, user, { name: "Lin", claimedUserId: user });
+  });
+
+  it("scores the server-only events (purchase, unsubscribe) it receives, which the browser endpoint drops", async () => {
+    const user = `${uid("buyer")}@example.com`;
+    expect((await segment("/v1/track", { userId: user, event: "purchase", properties: { revenue: 40 } })).status).toBe(200);
+    expect((await segment("/v1/track", { userId: user, event: "unsubscribe" })).status).toBe(200);
+    const browser = uid("buyer-browser");
+    // The person's own signed-in browser: its purchase is dropped all the same.
+    const browserBatch = await send(SITE, browser, [wire("t", "purchase"), wire("t", "chat_open"), wire("i", "identify")], user);
+    expect(browserBatch.body).toMatchObject({ accepted: 2, ignored: 1 });
+    const names = (await getLead(SITE, user)).body.recentEvents.map((e: any) => e.name).sort();
+    expect(names).toEqual(["chat_open", "identify", "purchase", "unsubscribe"]);
   });
 
   it("answers 401 to a wrong or missing write key, the public site id included", async () => {

@@ -11,7 +11,8 @@ describe("stages and disqualification at the worker", () => {
     const site = uniqueSite();
     await putConfig(
       site,
-      shopConfig(site, {}, {
+      // The browser may send unsubscribe here: by default only server-side sources may (serverOnlyEvents).
+      shopConfig(site, { serverOnlyEvents: [] }, {
         stages: [{ name: "lead" }, { name: "MQL", min: 50 }],
         rules: [
           { id: "quote", event: "quote_request", points: 55 },

@@ -3,8 +3,9 @@ import type { Env } from "../env";
 import { WindowLimiter } from "../http/rate-limit";
 import type { ScoringEvent } from "../scoring";
 import { loadSiteConfig, loadSiteConfigVersion } from "../site/config-cache";
-import { decide, type DecideInput, type Decision } from "./decide";
+import { claimRefused, decide, type DecideInput, type Decision } from "./decide";
 import { describeLead } from "./describe";
+import { eventPage, type EventCursor, type ExportAnswer } from "./export-page";
 import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
 import { leadIdForAnonymous, leadStub } from "./ids";
@@ -53,6 +54,8 @@ export class LeadObject extends DurableObject<Env> {
   async ingest(request: IngestRequest): Promise<IngestResult> {
     const empty = { lead: { id: request.leadId, userId: request.userId, score: 0, label: NO_STAGE, stage: NO_STAGE }, actions: [], accepted: 0, duplicates: 0, rowsWritten: 0, rowsRead: 0 };
     if (this.#mergedInto) return { ...empty, mergedInto: this.#mergedInto };
+    // Before the limiter and any reading: a refused claim must cost the person nothing (decide() agrees).
+    if (claimRefused(this.#record, request)) return { ...empty, lead: { ...empty.lead, userId: null }, claimRejected: true };
     const retryAfter = this.#limiter.take("lead", request.events.length, request.leadEventsPerMinute, Date.now());
     if (retryAfter > 0) return { ...empty, retryAfter };
     const cached = await loadSiteConfigVersion(this.env, request.site, request.configVersion, Date.now());
@@ -81,7 +84,7 @@ export class LeadObject extends DurableObject<Env> {
       this.#store.setMergedInto(target);
       this.#mergedInto = target;
     }
-    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promo: this.#record?.promo ?? null, lastView: this.#record?.lastView ?? null };
+    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promos: this.#record?.promos ?? [], lastView: this.#record?.lastView ?? null };
   }
 
   /** Forgets the history `target` now holds, keeping only the pointer (and undelivered webhooks). */
@@ -89,7 +92,7 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     if (this.#mergedInto !== target || !record) return;
     // The identity stays so pending webhooks can still be delivered; the score is the known lead's now.
-    this.#record = { ...record, pending: [], promo: null, eventNames: [] };
+    this.#record = { ...record, pending: [], promos: [], eventNames: [] };
     this.ctx.storage.transactionSync(() => {
       this.#store.clearEvents();
       this.#store.saveRecord(this.#record!);
@@ -120,6 +123,16 @@ export class LeadObject extends DurableObject<Env> {
     const request: IngestRequest = { site, leadId, userId: null, anonymousId: null, events: [event], configVersion: stored.version, leadEventsPerMinute: Number.POSITIVE_INFINITY, promoAllowed: false };
     const d = this.#commit({ request, config: stored, now: Date.now() });
     return { lead: d.summary, changes: d.changes };
+  }
+
+  /**
+   * A page of every event this lead stores (batch rows and those riding in the record), oldest first:
+   * the export. A merged anonymous lead answers where it went.
+   */
+  async exportEvents(cursor: EventCursor | null, limit: number): Promise<ExportAnswer> {
+    if (this.#mergedInto) return { mergedInto: this.#mergedInto };
+    if (!this.#record) return null;
+    return eventPage(this.#allEvents(), cursor, limit);
   }
 
   /** Erases everything this object keeps about the person, and its pending alarm. */

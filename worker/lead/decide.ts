@@ -9,9 +9,9 @@ import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
 import { freshEvents, type KnownIds } from "./dedup";
 import { deliveriesFor, messageFromChange, operatorCauses, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
 import { withDeliveries } from "./outbox";
-import { issuePromo, promoTrigger, type RandomBytes } from "./promo";
+import { issuePromo, mergePromos, promoTrigger, type PromoRecord, type RandomBytes } from "./promo";
 import { DELIVERY_GRACE_MS } from "./schedule";
-import type { AbsorbResult, BatchRow, Delivery, IngestRequest, LeadAction, LeadIdentity, LeadRecord, LeadSummary, PendingEvent } from "./types";
+import { NO_STAGE, type AbsorbResult, type BatchRow, type Delivery, type IngestRequest, type LeadAction, type LeadIdentity, type LeadRecord, type LeadSummary, type PendingEvent } from "./types";
 
 /** Events that ride in the record before they are flushed as one batch row: most requests write one row. */
 export const FLUSH_EVENTS = 20;
@@ -52,6 +52,14 @@ export interface Decision {
   added: Delivery[];
   /** True once a merged anonymous lead's history is in `batch`: the object may release it. */
   merged: boolean;
+  /** Set when the request was a claim this lead refuses (see `claimRefused`): nothing changed, nothing is told. */
+  claimRejected?: boolean;
+}
+
+/** A refused claim's decision: the record as it was, and an answer that tells nothing of it. */
+function refusedClaim(record: LeadRecord, request: IngestRequest): Decision {
+  const summary: LeadSummary = { id: request.leadId, userId: null, score: 0, label: NO_STAGE, stage: NO_STAGE };
+  return { record, recordChanged: false, batch: null, actions: [], accepted: 0, duplicates: 0, summary, changes: [], crossingAt: null, added: [], merged: false, claimRejected: true };
 }
 
 /**
@@ -63,6 +71,7 @@ export interface Decision {
  */
 export function decide(input: DecideInput): Decision {
   const { config, now, request } = input;
+  if (claimRefused(input.record, request)) return refusedClaim(input.record!, request!);
   const scoring = config.config;
   const before = input.record;
   const identity = adoptIdentity(before?.identity ?? null, request, input.absorbed ?? null);
@@ -123,18 +132,23 @@ export function decide(input: DecideInput): Decision {
   const messages: OutgoingMessage[] = changes.map((c) => messageFromChange(c, ctx));
 
   const actions: LeadAction[] = [];
-  let promo = before?.promo ?? absorbed?.promo ?? null;
-  if (absorbed?.promo && !before?.promo) changed = true;
-  const trigger = promoTrigger(scoring.promo, reading.view, fresh, eventNames, promo, request?.promoAllowed !== false);
+  let promos = mergePromos(before?.promos ?? [], absorbed?.promos ?? []);
+  if (promos.length !== (before?.promos.length ?? 0)) changed = true;
+  // Under requireVerified only a confirmed person earns a code: anonymous and claimed leads never do.
+  const allowed = request?.promoAllowed !== false && (!scoring.promo?.requireVerified || identity.value.verified === true);
+  const trigger = promoTrigger(scoring.promo, reading.view, fresh, eventNames, promos[0] ?? null, allowed);
   if (trigger && scoring.promo) {
-    promo = issuePromo(scoring.promo.prefix, now, trigger.id, input.random);
+    const promo = issuePromo(scoring.promo.prefix, now, trigger.id, input.random);
+    promos = [...promos, promo];
     actions.push({ type: "promo", code: promo.code });
     const top = ctx.topContributions.length > 0 ? ctx.topContributions : reading.top(TOP_CONTRIBUTIONS);
     messages.push(promoMessage(promo.code, now, { id: trigger.id, name: trigger.name }, { ...ctx, topContributions: top }));
   }
 
   // The site's lead index hears of label, stage and identity changes only, never of every event.
-  const index = changes.length > 0 || identity.userIdChanged || absorbed ? indexEntry(identity.value, reading, now) : null;
+  // A new code and a confirmed identity go there too: the site's promo lookup answers from it.
+  const confirmed = before !== null && before.identity.verified !== identity.value.verified;
+  const index = changes.length > 0 || identity.userIdChanged || confirmed || absorbed || trigger ? indexEntry(identity.value, reading, promos, now) : null;
   const added = deliveriesFor(messages, scoring.webhooks, index, now + DELIVERY_GRACE_MS);
   const record: LeadRecord = {
     identity: identity.value,
@@ -143,7 +157,7 @@ export function decide(input: DecideInput): Decision {
     configVersion: config.version,
     pending,
     eventNames,
-    promo,
+    promos,
     outbox: added.length > 0 ? withDeliveries(before?.outbox ?? [], added) : (before?.outbox ?? []),
   };
   return {
@@ -161,15 +175,32 @@ export function decide(input: DecideInput): Decision {
   };
 }
 
+/**
+ * Whether an unverified claim (`IngestRequest.claim`) must not reach this lead: it may create a new
+ * lead (a sign-up on a site that cannot sign) and keep feeding the one it created, but never touch a
+ * lead someone else created or a confirmed one. The object asks this before reading or limiting
+ * anything, so a refused claim costs the person nothing and learns nothing.
+ *
+ * @example claimRefused(record, { ...request, claim: true, anonymousId: "3482-1298" }) // true unless record is null or unverified and lists "3482-1298"
+ */
+export function claimRefused(record: LeadRecord | null, request: IngestRequest | null): boolean {
+  if (!request?.claim || !record) return false;
+  const { identity } = record;
+  return identity.verified !== false || !request.anonymousId || !identity.anonymousIds.includes(request.anonymousId);
+}
+
 /** What the collect answer and the operator see of a lead. */
 export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSummary {
   const { score, label, stage, grade } = reading.view;
   return { id: identity.leadId, userId: identity.userId, score, label, stage, ...(grade !== undefined ? { grade } : {}) };
 }
 
-function indexEntry(identity: LeadIdentity, reading: LeadReading, now: number): LeadIndexEntry {
+function indexEntry(identity: LeadIdentity, reading: LeadReading, promos: PromoRecord[], now: number): LeadIndexEntry {
   const { view: v } = reading;
-  return { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
+  const entry: LeadIndexEntry = { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
+  if (identity.verified !== undefined) entry.verified = identity.verified;
+  if (promos.length > 0) entry.promos = promos.map((p) => ({ code: p.code, issuedAt: p.issuedAt }));
+  return entry;
 }
 
 /**
@@ -195,7 +226,9 @@ function mergeNames(names: string[], events: ScoringEvent[]): string[] {
  */
 function adoptIdentity(current: LeadIdentity | null, request: IngestRequest | null, absorbed: AbsorbResult | null): { value: LeadIdentity; changed: boolean; userIdChanged: boolean } {
   if (!request) return { value: current!, changed: false, userIdChanged: false };
-  const joining = absorbed && !absorbed.mergedInto ? absorbed.anonymousIds : request.anonymousId && !request.userId ? [request.anonymousId] : [];
+  // A claim lists its browser even when that browser's history went elsewhere, so its next claim is accepted.
+  const claimant = request.claim && request.anonymousId ? [request.anonymousId] : [];
+  const joining = [...claimant, ...(absorbed && !absorbed.mergedInto ? absorbed.anonymousIds : request.anonymousId && !request.userId ? [request.anonymousId] : [])];
   const anonymousIds = [...new Set([...(current?.anonymousIds ?? []), ...joining])];
   const mergedLeadIds = [...new Set([...(current?.mergedLeadIds ?? []), ...(absorbed && !absorbed.mergedInto && absorbed.leadId ? [absorbed.leadId] : [])])];
   const userId = request.userId ?? current?.userId ?? null;

@@ -28,7 +28,8 @@ export function describeLead(record: LeadRecord, config: SiteConfig, events: Sco
     disqualified: v.disqualified,
     traits: v.traits,
     explanation: explain(record.state, config, now),
-    promo: record.promo?.code ?? null,
+    promo: record.promos[0]?.code ?? null,
+    promos: record.promos.map((p) => ({ code: p.code, issuedAt: p.issuedAt })),
     recentEvents: [...events].reverse().slice(0, RECENT_EVENTS),
   };
 }

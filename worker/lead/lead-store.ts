@@ -60,7 +60,10 @@ export class LeadStore {
   record(): LeadRecord | null {
     const record = this.#get<LeadRecord>(RECORD_KEY);
     // Records written before events and the outbox rode in the record lack those fields.
-    return record && { ...record, pending: record.pending ?? [], eventNames: record.eventNames ?? [], promo: record.promo ?? null, outbox: record.outbox ?? [] };
+    if (!record) return null;
+    // Records written before a lead kept every code it was shown held one `promo`.
+    const { promo, ...rest } = record as LeadRecord & { promo?: LeadRecord["promos"][number] | null };
+    return { ...rest, pending: record.pending ?? [], eventNames: record.eventNames ?? [], promos: record.promos ?? (promo ? [promo] : []), outbox: record.outbox ?? [] };
   }
 
   saveRecord(record: LeadRecord): void {

@@ -1,7 +1,7 @@
 import type { LeadView, ScoringEvent } from "../scoring";
 import type { SiteConfig } from "../site/config";
 
-/** A promo code issued to a lead: once per lead, whatever happens later. */
+/** A promo code issued to a lead: once per lead, whatever happens later (a merge may bring more). */
 export interface PromoRecord {
   code: string;
   issuedAt: number;
@@ -48,6 +48,17 @@ export function promoTrigger(
   if (view.disqualified || view.label !== promo.label) return null;
   if (promo.requireEvent && !eventNames.includes(promo.requireEvent)) return null;
   return fresh.at(-1)!;
+}
+
+/**
+ * The codes a person holds after a merge: the lead's own first (the first is the one the API's `promo`
+ * names), then the merged lead's, each once.
+ *
+ * @example mergePromos([{ code: "HOT-A" … }], [{ code: "HOT-B" … }]).map((p) => p.code) // ["HOT-A", "HOT-B"]
+ */
+export function mergePromos(own: readonly PromoRecord[], joining: readonly PromoRecord[]): PromoRecord[] {
+  const codes = new Set(own.map((p) => p.code));
+  return [...own, ...joining.filter((p) => !codes.has(p.code))];
 }
 
 /** The platform's CSPRNG as a RandomBytes source. */

@@ -31,7 +31,8 @@ export interface LeadRecord {
   pending: PendingEvent[];
   /** Event names the lead ever sent (a promo's `requireEvent` is checked against them). */
   eventNames: string[];
-  promo: PromoRecord | null;
+  /** Every code the person was shown, on this lead or a merged one, oldest owner first; at most one issued here. */
+  promos: PromoRecord[];
   /** Webhook deliveries and the index update not yet settled (see ./outbox.ts). */
   outbox: Delivery[];
 }
@@ -56,8 +57,8 @@ export interface AbsorbResult {
   /** Set when the anonymous lead had already been merged (into this or another lead). */
   mergedInto: string | null;
   leadId: string | null;
-  /** A promo code the anonymous visitor already earned: it stays the person's only code. */
-  promo?: PromoRecord | null;
+  /** Codes the anonymous visitor was shown: the person keeps them all (and earns no further one). */
+  promos?: PromoRecord[];
   /** What the anonymous visitor's webhooks last reported: a merge reports only what changed since. */
   lastView?: LeadView | null;
 }
@@ -76,6 +77,11 @@ export interface IngestRequest {
   verified?: boolean;
   /** False when this client was already shown its daily share of promo codes: issue none now. */
   promoAllowed?: boolean;
+  /**
+   * An unverified browser claiming this (known) lead: accepted only for a new lead, or one an earlier
+   * claim from this same anonymous id created and nobody confirmed yet (see `claimRefused`).
+   */
+  claim?: boolean;
 }
 
 /** A stage or label a lead has no value for (no config yet, say): one spelling in the API and webhooks. */
@@ -106,6 +112,8 @@ export interface IngestResult {
   mergedInto?: string;
   /** Set when the lead sent more than its limit: seconds until it may send again. Nothing was stored. */
   retryAfter?: number;
+  /** Set when a claim (`IngestRequest.claim`) was refused: nothing was stored or read out. */
+  claimRejected?: boolean;
 }
 
 /** What an operator's action did: the lead after it and the changes it reported, or where a merged anonymous lead went. */

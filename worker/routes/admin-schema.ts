@@ -2,6 +2,7 @@ import { z } from "zod";
 import { decaySchema } from "../scoring/schema";
 import { siteConfigSchema } from "../site/config";
 import { WARNING_CODES } from "../site/config-warnings";
+import { MAX_EXPORT_PAGE } from "../lead/export-page";
 import { flatRecordSchema } from "./collect-schema";
 
 /** Far-future and ancient timestamps are mistakes (or tricks), not events. */
@@ -36,6 +37,19 @@ export const leadListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
+/** `GET …/leads/{lead}/events`: a page of the export, after the cursor the previous page answered. */
+export const leadEventsQuerySchema = z.object({
+  /** `next` from the previous page (opaque); absent for the first page. */
+  cursor: z.string().min(1).max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_EXPORT_PAGE).default(100),
+});
+
+/** A page of a lead's events, oldest first; `next` is null on the last page. */
+export const leadEventsResponseSchema = z.object({
+  events: z.array(z.object({ id: z.string(), name: z.string(), ts: z.number() }).loose()),
+  next: z.string().nullable(),
+});
+
 const messageIdsSchema = z.array(z.string().min(1).max(64)).min(1).max(1000);
 
 /**
@@ -67,6 +81,23 @@ export const MERGE_PATCH_TYPE = "application/merge-patch+json";
 
 /** A lead as the operator API names it: a lead id, an e-mail address or an anonymous id. */
 export const leadRefSchema = z.string().min(1).max(256);
+
+/** A promo code as a checkout reads it back: codes are upper case, so a typed lower-case one matches. */
+export const promoCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, "A promo code of 1-64 letters, digits or '-'")
+  .transform((s) => s.toUpperCase());
+
+/** `GET …/promo/{code}`: the lead a code was issued to. */
+export const promoOwnerSchema = z.object({
+  code: z.string(),
+  leadId: z.string(),
+  userId: z.string().nullable(),
+  /** Absent for an anonymous lead; false while the person rests on an unverified identify. */
+  verified: z.boolean().optional(),
+  issuedAt: z.number(),
+});
 
 export const enableEndpointResponseSchema = z.object({
   endpoint: z.string(),
@@ -144,6 +175,10 @@ export const leadResponseSchema = leadSummarySchema
     disqualified: z.boolean(),
     traits: z.record(z.string(), z.unknown()),
     explanation: z.object({ score: z.number(), label: z.string(), contributions: z.array(z.object({ rule: z.string(), points: z.number() }).loose()) }).loose(),
+    verified: z.boolean().optional(),
+    promo: z.string().nullable(),
+    /** Every code the person was shown, merged leads' included; `promo` is the first. */
+    promos: z.array(z.object({ code: z.string(), issuedAt: z.number() })),
     recentEvents: z.array(z.object({ id: z.string(), name: z.string(), ts: z.number() }).loose()),
   })
   .loose();

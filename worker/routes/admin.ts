@@ -5,13 +5,14 @@ import { readJson } from "../http/body";
 import { pathOf } from "../http/url";
 import { ApiError, parseOr } from "../http/errors";
 import type { LeadDescription } from "../lead/types";
+import { decodeCursor, encodeCursor, type ExportAnswer } from "../lead/export-page";
 import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
 import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter } from "../site/SiteObject";
 import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, siteOf, validateConfig } from "./admin-config";
 import { adminLeads } from "./admin-leads";
-import { enableEndpointRequestSchema, endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
 const MAX_REDELIVER_BYTES = 64 * 1024;
@@ -44,6 +45,18 @@ admin.get("/v1/sites/:site/leads/:lead", async (c) => {
   return c.json(found);
 });
 
+admin.get("/v1/sites/:site/leads/:lead/events", async (c) => {
+  const site = siteOf(c);
+  const leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
+  const query = parseOr(leadEventsQuerySchema, c.req.query());
+  const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
+  if (query.cursor !== undefined && !cursor) throw new ApiError(400, "invalid_request", "Not a cursor this API answered: pass `next` from the previous page", [{ path: "$.cursor", message: "not a cursor" }]);
+  let page = (await leadStub(c.env, site, leadId).exportEvents(cursor, query.limit)) as ExportAnswer;
+  if (page && "mergedInto" in page) page = (await leadStub(c.env, site, page.mergedInto).exportEvents(cursor, query.limit)) as ExportAnswer;
+  if (!page || "mergedInto" in page) throw new ApiError(404, "unknown_lead", "No such lead on this site");
+  return c.json({ events: page.events, next: page.next ? encodeCursor(page.next) : null });
+});
+
 admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);
   let leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
@@ -58,6 +71,14 @@ admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
   await Promise.all(all.map((id) => leadStub(c.env, site, id).erase()));
   await siteStub(c.env, site).removeLeads(all);
   return c.json({ erased: all });
+});
+
+admin.get("/v1/sites/:site/promo/:code", async (c) => {
+  const site = siteOf(c);
+  const code = parseOr(promoCodeSchema, c.req.param("code"));
+  const owner = await siteStub(c.env, site).promoOwner(code);
+  if (!owner) throw new ApiError(404, "unknown_promo", `No promo code "${code}" was issued on this site`);
+  return c.json(owner);
 });
 
 admin.post("/v1/sites/:site/simulate", async (c) => {

@@ -49,4 +49,6 @@ export const collectResponseSchema = z.object({
   actions: z.array(z.object({ type: z.literal("promo"), code: z.string() })),
   accepted: z.number(),
   duplicates: z.number(),
+  /** Events dropped because only the site's servers may send them (the config's `serverOnlyEvents`). */
+  ignored: z.number(),
 });

@@ -8,8 +8,9 @@ import { readJson } from "../http/body";
 import { pathOf } from "../http/url";
 import { WindowLimiter } from "../http/rate-limit";
 import { addressBatch } from "../identity/address";
-import { normaliseUserId } from "../lead/ids";
+import { leadIdForUser, normaliseUserId } from "../lead/ids";
 import { ingestForLead } from "../lead/ingest";
+import type { IngestRequest, IngestResult } from "../lead/types";
 import type { ScoringEvent } from "../scoring";
 import { DEFAULT_PROMO_PER_CLIENT_PER_DAY } from "../site/config";
 import { loadSiteConfig } from "../site/config-cache";
@@ -55,22 +56,42 @@ collect.post("/e", async (c) => {
     if (verdict.bot) return c.json({ ignored: "bot", accepted: 0, duplicates: 0, actions: [] }, 202);
   }
 
-  const addressed = await addressBatch(c.env, batch.s, config.identity, batch, now);
+  // Events only the site's servers may report: dropped before anything is addressed or scored.
+  const serverOnly = new Set(config.serverOnlyEvents);
+  const kept = batch.e.filter((e) => !serverOnly.has(wireName(e)));
+  const browserBatch: CollectBatch = { ...batch, e: kept };
+  const addressed = await addressBatch(c.env, batch.s, config.identity, browserBatch, now);
   const maxPromos = config.promo?.maxPerClientPerDay ?? DEFAULT_PROMO_PER_CLIENT_PER_DAY;
-  const result = await ingestForLead(c.env, {
+  const request: IngestRequest = {
     site: batch.s,
     leadId: addressed.leadId,
     userId: addressed.userId,
     anonymousId: batch.a,
-    events: toScoringEvents(batch, now, addressed.claimedUserId),
+    events: toScoringEvents(browserBatch, now, addressed.claimedUserId),
     configVersion: stored.version,
     leadEventsPerMinute: config.limits.leadEventsPerMinute,
     verified: addressed.verified,
     promoAllowed: promoAllowed(batch.s, client, maxPromos, now),
-  });
+  };
+  const result = await ingestClaimOr(c.env, request, addressed.claimedUserId, () => toScoringEvents(browserBatch, now));
   countPromosShown(batch.s, client, result.actions.filter((a) => a.type === "promo").length, now);
-  return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage, ...(result.lead.grade !== undefined ? { grade: result.lead.grade } : {}) }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates });
+  return c.json({ lead: { id: result.lead.id, score: result.lead.score, label: result.lead.label, stage: result.lead.stage, ...(result.lead.grade !== undefined ? { grade: result.lead.grade } : {}) }, actions: result.actions, accepted: result.accepted, duplicates: result.duplicates, ignored: batch.e.length - kept.length });
 });
+
+/**
+ * An unverified claim first goes to the claimed lead as a claim (a sign-up creating a new lead, or the
+ * same browser feeding the unverified lead it created); a lead that refuses it is left alone and the
+ * batch is scored on the browser's own anonymous lead, as the claimed id's `claimedUserId` trait. The
+ * common path stays one object request; only a refused claim costs a second.
+ *
+ * @example await ingestClaimOr(env, anonymousRequest, "ada@example.com", () => eventsAsTheKnownLead)
+ */
+async function ingestClaimOr(env: Env, request: IngestRequest, claimedUserId: string | null, claimEvents: () => ScoringEvent[]): Promise<IngestResult> {
+  if (!claimedUserId) return ingestForLead(env, request);
+  const leadId = await leadIdForUser(request.site, claimedUserId);
+  const claimed = await ingestForLead(env, { ...request, leadId, userId: claimedUserId, verified: false, claim: true, events: claimEvents() });
+  return claimed.claimRejected ? ingestForLead(env, request) : claimed;
+}
 
 /**
  * The 403's message names the fix, because the snippet shows it in the page's console: on a first
@@ -97,7 +118,7 @@ export function toScoringEvents(batch: CollectBatch, now: number, claimedUserId:
   return batch.e.flatMap((e) => {
     const age = newest - e.t;
     if (age > MAX_EVENT_AGE_MS) return [];
-    const event: ScoringEvent = { id: e.i, name: e.k === "t" ? e.n : KIND_NAMES[e.k], ts: now - age };
+    const event: ScoringEvent = { id: e.i, name: wireName(e), ts: now - age };
     if (e.l) {
       event.url = e.l;
       event.path = pathOf(e.l);
@@ -107,6 +128,11 @@ export function toScoringEvents(batch: CollectBatch, now: number, claimedUserId:
     if (e.k === "i") event.traits = claimedUserId ? { ...e.tr, claimedUserId } : identifyTraits(e.tr, batch.u);
     return [event];
   });
+}
+
+/** The engine's name of a wire event: page views and identifies are named by their kind. */
+function wireName(e: Pick<CollectBatch["e"][number], "k" | "n">): string {
+  return e.k === "t" ? e.n : KIND_NAMES[e.k];
 }
 
 /** Fit rules match on e-mail domains, so an e-mail user id is also the `email` trait unless one is given. */

@@ -14,6 +14,20 @@ export interface LeadIndexEntry {
   replaces?: string[];
   /** Trait names the lead carries (dotted for nested ones): the site remembers them for config warnings. */
   traitNames?: string[];
+  /** False while the lead rests on a browser's unverified identify; absent on anonymous leads. */
+  verified?: boolean;
+  /** Every code the lead holds: the site's promo lookup (`GET …/promo/{code}`) answers from them. */
+  promos?: Array<{ code: string; issuedAt: number }>;
+}
+
+/** Who a promo code belongs to, as a checkout asks before honouring it. */
+export interface PromoOwner {
+  code: string;
+  leadId: string;
+  userId: string | null;
+  /** Absent for an anonymous lead; false while the person rests on an unverified identify. */
+  verified?: boolean;
+  issuedAt: number;
 }
 
 export interface StoredConfig {
@@ -83,6 +97,7 @@ export class SiteObject extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS config_versions (version INTEGER PRIMARY KEY, json TEXT NOT NULL, saved_at INTEGER NOT NULL, summary TEXT NOT NULL);
       INSERT OR IGNORE INTO config_versions (version, json, saved_at, summary) SELECT version, json, updated_at, '' FROM config;
+      CREATE TABLE IF NOT EXISTS promo_codes (code TEXT PRIMARY KEY, lead_id TEXT NOT NULL, user_id TEXT, verified INTEGER, issued_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS trait_names (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS dead_letters (message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, lead_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, endpoint_id));
     `);
@@ -185,7 +200,12 @@ export class SiteObject extends DurableObject<Env> {
 
   upsertLead(entry: LeadIndexEntry): void {
     if (entry.traitNames?.length) this.recordTraitNames(entry.traitNames, entry.updatedAt);
-    for (const id of entry.replaces ?? []) this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);
+    for (const id of entry.replaces ?? []) {
+      this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);
+      // A merged lead's codes are the person's now (the entry lists them too; this covers a late one).
+      this.#sql.exec("UPDATE promo_codes SET lead_id = ? WHERE lead_id = ?", entry.leadId, id);
+    }
+    this.#upsertPromos(entry);
     this.#sql.exec(
       `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at
@@ -194,9 +214,30 @@ export class SiteObject extends DurableObject<Env> {
     );
   }
 
+  #upsertPromos(entry: LeadIndexEntry): void {
+    const verified = entry.verified === undefined ? null : entry.verified ? 1 : 0;
+    for (const p of entry.promos ?? []) {
+      this.#sql.exec(
+        `INSERT INTO promo_codes (code, lead_id, user_id, verified, issued_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET lead_id = excluded.lead_id, user_id = excluded.user_id, verified = excluded.verified`,
+        p.code, entry.leadId, entry.userId, verified, p.issuedAt,
+      );
+    }
+    // A confirmation arrives without new codes: the lead's older ones follow it.
+    this.#sql.exec("UPDATE promo_codes SET user_id = ?, verified = ? WHERE lead_id = ?", entry.userId, verified, entry.leadId);
+  }
+
+  /** The lead a promo code was issued to, or null for a code this site never issued (or erased). */
+  promoOwner(code: string): PromoOwner | null {
+    const row = this.#sql.exec<{ code: string; lead_id: string; user_id: string | null; verified: number | null; issued_at: number }>("SELECT * FROM promo_codes WHERE code = ?", code).toArray()[0];
+    if (!row) return null;
+    return { code: row.code, leadId: row.lead_id, userId: row.user_id, ...(row.verified === null ? {} : { verified: row.verified === 1 }), issuedAt: row.issued_at };
+  }
+
   removeLeads(leadIds: string[]): void {
     for (const id of leadIds) {
       this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);
+      this.#sql.exec("DELETE FROM promo_codes WHERE lead_id = ?", id);
       this.#sql.exec("DELETE FROM dead_letters WHERE lead_id = ?", id);
     }
   }

@@ -54,6 +54,11 @@ export const promoSchema = z
     prefix: z.string().regex(/^[A-Z0-9-]{0,16}$/).default("LS-"),
     /** Codes the browsers of one client address may be shown a day (per edge isolate); farming needs new addresses. */
     maxPerClientPerDay: z.int().min(0).max(10_000).default(DEFAULT_PROMO_PER_CLIENT_PER_DAY),
+    /**
+     * Codes only for confirmed people (a signed identify or the write-key API): off by default, since a
+     * first-visit offer to an anonymous visitor is what most promos are for (docs/CONFIG.md).
+     */
+    requireVerified: z.boolean().default(false),
   })
   .strict();
 
@@ -87,6 +92,9 @@ export const limitsSchema = z
   })
   .strict();
 
+/** Events a browser may not send: they disqualify or mean money, so only the site's servers report them. */
+export const DEFAULT_SERVER_ONLY_EVENTS = ["unsubscribe", "purchase"];
+
 export const siteConfigSchema = scoringObjectSchema
   .extend({
     $schema: z.string().optional(),
@@ -97,6 +105,11 @@ export const siteConfigSchema = scoringObjectSchema
     promo: promoSchema.optional(),
     identity: identitySchema.optional(),
     limits: limitsSchema.default({ leadEventsPerMinute: 300, clientRequestsPerMinute: 600 }),
+    /**
+     * Event names `POST /e` drops (counted as `ignored`, never scored or stored): anyone can post to
+     * the browser endpoint, so events that disqualify or mean money come only through the write-key API.
+     */
+    serverOnlyEvents: z.array(z.string().min(1).max(64)).max(100).default(DEFAULT_SERVER_ONLY_EVENTS),
   })
   .strict();
 

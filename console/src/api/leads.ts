@@ -15,6 +15,8 @@ export type LeadEvent = ScoringEvent;
 export interface LeadDetail {
   id: string;
   userId: string | null;
+  /** False while the lead rests on a browser's unverified identify; absent on anonymous leads. */
+  verified?: boolean;
   score: number;
   label: string;
   stage: string;
@@ -26,6 +28,8 @@ export interface LeadDetail {
   traits: Record<string, unknown>;
   explanation: Explanation;
   promo: string | null;
+  /** Every code the person was shown (merged leads' included); `promo` is the first. */
+  promos: Array<{ code: string; issuedAt: number }>;
   recentEvents: LeadEvent[];
 }
 

@@ -121,11 +121,14 @@ export function Lead({ site, leadRef }: { site: string; leadRef: string }) {
             <dt>Lead id</dt>
             <dd><code>{l.id}</code></dd>
             <dt>E-mail / user id</dt>
-            <dd>{l.userId ?? <span class="muted">anonymous</span>}</dd>
+            <dd data-user-id>
+              {l.userId ?? <span class="muted">anonymous</span>}
+              {l.verified === false && <span class="muted" title="Only the browser's word so far: confirmed by a signed identify or the site's back end"> (unverified)</span>}
+            </dd>
             <dt>Anonymous ids merged</dt>
             <dd data-anonymous-ids>{l.anonymousIds.length ? l.anonymousIds.map((a) => <code key={a} class="chip">{a}</code>) : <span class="muted">none</span>}</dd>
             <dt>Promo code</dt>
-            <dd data-promo>{l.promo ? <code>{l.promo}</code> : <span class="muted">none issued</span>}</dd>
+            <dd data-promo>{l.promos?.length ? l.promos.map((p) => <code key={p.code} class="chip">{p.code}</code>) : l.promo ? <code>{l.promo}</code> : <span class="muted">none issued</span>}</dd>
           </dl>
           <h3>Traits</h3>
           {Object.keys(l.traits).length === 0 ? (

@@ -59,7 +59,7 @@ describe("decide: one batch", () => {
     const again = lead.send([ev("chat_open", T0 + 20)], T0 + 30);
     expect(first.actions).toHaveLength(1);
     expect(again.actions).toEqual([]);
-    expect(again.record.promo?.code).toBe((first.actions[0] as { code: string }).code);
+    expect(again.record.promos[0]?.code).toBe((first.actions[0] as { code: string }).code);
   });
 
   it("is a pure function: the same input gives the same output, ids and codes included", () => {
