@@ -11,7 +11,7 @@ import { deliveriesFor, messageFromChange, promoMessage, type MessageContext, ty
 import { withDeliveries } from "./outbox";
 import { issuePromo, promoTrigger, type RandomBytes } from "./promo";
 import { DELIVERY_GRACE_MS } from "./schedule";
-import type { AbsorbResult, BatchRow, Delivery, IngestRequest, LeadAction, LeadIdentity, LeadRecord, LeadSummary, PendingEvent } from "./types";
+import type { AbsorbResult, BatchRow, Delivery, IngestRequest, LeadAction, LeadIdentity, LeadRecord, LeadSummary, PendingEvent, RescoreOutcome } from "./types";
 
 /** Events that ride in the record before they are flushed as one batch row: most requests write one row. */
 export const FLUSH_EVENTS = 20;
@@ -32,6 +32,8 @@ export interface DecideInput {
   known: KnownIds;
   now: number;
   random: RandomBytes;
+  /** Set when a saved config re-scores the lead (see ../site/rescore.ts): `notify` false records the changes without webhooks. */
+  rescore?: { notify: boolean };
 }
 
 export interface Decision {
@@ -73,10 +75,12 @@ export function decide(input: DecideInput): Decision {
 
   // A new config can move the lead across a line by itself: compare what webhooks last reported
   // with the view under the new config, and report that (cause "config") before anything else.
-  if (before && before.configVersion !== config.version) {
+  const configChanged = before !== null && before.configVersion !== config.version;
+  if (configChanged) {
     changed = true;
     if (before.lastView) changes.push(...diffViews(before.lastView, view(state, scoring, now), now, { kind: "config" }));
   }
+  const rescored = configChanged ? rescoreOutcome(config.version, changes) : before?.rescored;
 
   let batch: BatchRow | null = null;
   const absorbed = input.absorbed && !input.absorbed.mergedInto && input.absorbed.events.length + input.absorbed.anonymousIds.length > 0 ? input.absorbed : null;
@@ -118,7 +122,7 @@ export function decide(input: DecideInput): Decision {
   const reading = readLead(state, scoring, now);
   const eventNames = mergeNames(before?.eventNames ?? [], [...fresh, ...(absorbed?.events ?? [])]);
   const ctx: MessageContext = { identity: identity.value, view: reading.view, topContributions: changes.length > 0 ? reading.top(TOP_CONTRIBUTIONS) : [], random: input.random };
-  const messages: OutgoingMessage[] = changes.map((c) => messageFromChange(c, ctx));
+  const messages: OutgoingMessage[] = input.rescore?.notify === false ? [] : changes.map((c) => messageFromChange(c, ctx));
 
   const actions: LeadAction[] = [];
   let promo = before?.promo ?? absorbed?.promo ?? null;
@@ -131,8 +135,10 @@ export function decide(input: DecideInput): Decision {
     messages.push(promoMessage(promo.code, now, { id: trigger.id, name: trigger.name }, { ...ctx, topContributions: top }));
   }
 
-  // The site's lead index hears of label, stage and identity changes only, never of every event.
-  const index = changes.length > 0 || identity.userIdChanged || absorbed ? indexEntry(identity.value, reading, now) : null;
+  // The site's lead index hears of label, stage and identity changes, a lead's first scored batch (so
+  // every lead with history is listed) and a re-score's new score; never of every event.
+  const firstScored = fresh.length > 0 && before?.indexed !== true;
+  const index = changes.length > 0 || identity.userIdChanged || absorbed || firstScored || (input.rescore && configChanged) ? indexEntry(identity.value, reading, now) : null;
   const added = deliveriesFor(messages, scoring.webhooks, index, now + DELIVERY_GRACE_MS);
   const record: LeadRecord = {
     identity: identity.value,
@@ -143,6 +149,8 @@ export function decide(input: DecideInput): Decision {
     eventNames,
     promo,
     outbox: added.length > 0 ? withDeliveries(before?.outbox ?? [], added) : (before?.outbox ?? []),
+    ...(before?.indexed === true || index !== null ? { indexed: true } : {}),
+    ...(rescored ? { rescored } : {}),
   };
   return {
     record,
@@ -157,6 +165,11 @@ export function decide(input: DecideInput): Decision {
     added,
     merged: absorbed !== null,
   };
+}
+
+/** What the config change to `version` did to the lead's label and stage (a re-score's count). */
+function rescoreOutcome(version: number, changes: Change[]): RescoreOutcome {
+  return { version, label: changes.some((c) => c.type === "lead.label_changed"), stage: changes.some((c) => c.type === "lead.stage_changed") };
 }
 
 /** What the collect answer and the operator see of a lead. */

@@ -34,6 +34,17 @@ export interface LeadRecord {
   promo: PromoRecord | null;
   /** Webhook deliveries and the index update not yet settled (see ./outbox.ts). */
   outbox: Delivery[];
+  /** True once an index entry for this lead was queued: its first scored batch lists it. */
+  indexed?: boolean;
+  /** What the newest config change did to the lead, so a re-score repeated after a crash counts it once. */
+  rescored?: RescoreOutcome;
+}
+
+/** Whether the config change to `version` moved the lead's label or stage. */
+export interface RescoreOutcome {
+  version: number;
+  label: boolean;
+  stage: boolean;
 }
 
 /** An event with the worker's instant of receipt: deduplication counts its window from there. */

@@ -10,6 +10,7 @@ import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter } from "../site/SiteObject";
 import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, siteOf, validateConfig } from "./admin-config";
+import { adminRescore } from "./admin-rescore";
 import { enableEndpointRequestSchema, endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
@@ -18,6 +19,7 @@ const MAX_REDELIVER_BYTES = 64 * 1024;
 export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
+admin.route("/", adminRescore);
 
 async function configOrFail(env: Env, site: string) {
   const stored = await loadSiteConfig(env, site, Date.now());
