@@ -126,6 +126,56 @@ describe("re-score on publish", () => {
   });
 });
 
+describe("re-score preview", () => {
+  beforeEach(() => {
+    Object.assign(RESCORE_TUNING, { pageSize: 50, pagesPerAlarm: 1, alarmGapMs: HOUR });
+  });
+  afterEach(() => {
+    Object.assign(RESCORE_TUNING, DEFAULTS);
+  });
+
+  const preview = async (site: string, body: unknown) => {
+    const res = await adminFetch(`/v1/sites/${site}/rescore/preview`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it("reports, paged and storing nothing, the changes the real re-score then makes", async () => {
+    const site = uniqueSite();
+    await putConfig(site, withHotLine(site, 60));
+    const visitors = await seedLeads(site, 40);
+    const before = (await received(site)).length;
+    const candidate = withHotLine(site, 31);
+
+    const first = await preview(site, { config: candidate, limit: 15 });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ total: 40, failed: 0, changed: { label: 40 / 2, stage: 0 } });
+    expect(first.body.leads).toHaveLength(15);
+    expect(first.body.leads.every((l: any) => l.label.from === "warm" && l.label.to === "hot" && l.stage === null)).toBe(true);
+    const second = await preview(site, { config: candidate, limit: 15, cursor: first.body.next });
+    expect(second.body.leads).toHaveLength(40 / 2 - 15);
+    expect(second.body.next).toBeNull();
+    const warmIds = await Promise.all(visitors.filter((_, i) => i % 2 === 0).map((v) => leadIdForAnonymous(site, v)));
+    expect([...first.body.leads, ...second.body.leads].map((l: any) => l.leadId)).toEqual([...warmIds].sort());
+
+    // Nothing stored: the index, the config and the receiver are as before.
+    expect((await listed(site)).filter((l) => l.label === "hot")).toEqual([]);
+    expect(await progress(site)).toMatchObject({ version: 1 });
+    expect((await received(site)).length).toBe(before);
+
+    await putConfig(site, candidate);
+    await runRescore(site);
+    expect((await progress(site)).changed).toEqual(first.body.changed);
+  });
+
+  it("answers 422 for a candidate config with mistakes and 400 for a missing config or a bad page size", async () => {
+    const site = uniqueSite();
+    await putConfig(site, withHotLine(site, 60));
+    expect((await preview(site, { config: { models: "nope" } })).status).toBe(422);
+    expect((await preview(site, { config: withHotLine(site, 31), limit: 0 })).status).toBe(400);
+    expect((await preview(site, { limit: 5 })).status).toBe(400);
+  });
+});
+
 describe("re-score progress", () => {
   it("answers 404 for a site with no saved config", async () => {
     const res = await adminFetch(`/v1/sites/${uniqueSite()}/rescore`);

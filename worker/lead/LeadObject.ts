@@ -12,7 +12,8 @@ import { LeadStore } from "./lead-store";
 import { earliestDue, sameDelivery, withDeliveries } from "./outbox";
 import { cryptoBytes } from "./promo";
 import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
-import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord, type RescoreOutcome } from "./types";
+import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord, type RescoreOutcome, type RescorePreview } from "./types";
+import type { SiteConfig } from "../site/config";
 
 /**
  * One object per lead: storage and timing around `decide()` (./decide.ts), which makes every
@@ -120,6 +121,23 @@ export class LeadObject extends DurableObject<Env> {
     }
     const done = this.#record?.rescored;
     return done && done.version >= version ? done : { version, label: false, stage: false };
+  }
+
+  /**
+   * What re-scoring under `candidate` would change, decided in memory and never stored: the same
+   * decide() call `rescore` makes, so a preview counts what the real re-score then does.
+   */
+  async previewRescore(candidate: SiteConfig): Promise<RescorePreview | null> {
+    const record = this.#record;
+    if (!record || this.#mergedInto) return null;
+    const now = Date.now();
+    const config = { config: candidate, version: record.configVersion + 1, updatedAt: now, disabledEndpoints: [] };
+    const d = decide({ record, request: null, config, known: this.#knownIds(now), now, random: cryptoBytes, rescore: { notify: false } });
+    const moved = (type: string) => {
+      const c = d.changes.find((x) => x.type === type);
+      return c ? { from: c.from, to: c.to } : null;
+    };
+    return { leadId: record.identity.leadId, label: moved("lead.label_changed"), stage: moved("lead.stage_changed") };
   }
 
   /** Erases everything this object keeps about the person, and its pending alarm. */

@@ -40,6 +40,13 @@ export interface LeadRecord {
   rescored?: RescoreOutcome;
 }
 
+/** What a candidate config would do to one lead's label and stage (null: unchanged). */
+export interface RescorePreview {
+  leadId: string;
+  label: { from: string; to: string } | null;
+  stage: { from: string; to: string } | null;
+}
+
 /** Whether the config change to `version` moved the lead's label or stage. */
 export interface RescoreOutcome {
   version: number;

@@ -33,7 +33,7 @@ import {
 } from "./admin-schema";
 import { endpointListResponseSchema, overviewResponseSchema, testMessageResponseSchema } from "./admin-console-schema";
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
-import { configWriteQuerySchema, rescoreProgressSchema } from "./rescore-schema";
+import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
 import { sessionResponseSchema, signInRequestSchema } from "./console-session-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
@@ -72,6 +72,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   RedeliverRequest: redeliverRequestSchema,
   EnableEndpointRequest: enableEndpointRequestSchema,
   SignInRequest: signInRequestSchema,
+  RescorePreviewRequest: rescorePreviewRequestSchema,
 };
 
 const errorSchema = z
@@ -105,6 +106,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   TestMessageResponse: testMessageResponseSchema,
   Overview: overviewResponseSchema,
   RescoreProgress: rescoreProgressSchema,
+  RescorePreview: rescorePreviewSchema,
   Session: sessionResponseSchema,
   SignedOut: z.object({ signedOut: z.literal(true) }),
 };
@@ -153,6 +155,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/config/versions/{version}", operationId: "getConfigVersion", tag: "config", security: "admin", summary: "One saved version", responses: ok("ConfigVersion", "OK", VERSIONED), errors: ADMIN_ERRORS },
   { method: "post", path: "/v1/sites/{site}/config/rollback", operationId: "rollbackConfig", tag: "config", security: "admin", summary: "Save an earlier version's document again, as a new version", body: { schema: "RollbackRequest", types: JSON_TYPES }, query: configWriteQuerySchema, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS },
   { method: "get", path: "/v1/sites/{site}/rescore", operationId: "getRescore", tag: "config", security: "admin", summary: "Progress of the re-score every config save starts: leads done of total, label and stage changes so far", responses: ok("RescoreProgress"), errors: ADMIN_ERRORS },
+  { method: "post", path: "/v1/sites/{site}/rescore/preview", operationId: "previewRescore", tag: "config", security: "admin", summary: "Dry run: how many leads a candidate config would move across a label or stage line, and which (paged); stores nothing", body: { schema: "RescorePreviewRequest", types: JSON_TYPES }, responses: ok("RescorePreview"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "delete", path: "/v1/sites/{site}/leads/{lead}", operationId: "eraseLead", tag: "leads", security: "admin", summary: "Erase everything kept about a person, merged ids included", responses: ok("EraseResponse"), errors: [400, 401] },

@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import { leadStub } from "../lead/ids";
 import type { RescoreOutcome } from "../lead/types";
 import type { SiteConfig } from "./config";
-import { RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
+import { leadIdsAfter, RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
 
 /** A row of the site's lead index: enough to list and sort leads without waking their objects. */
 export interface LeadIndexEntry {
@@ -218,6 +218,11 @@ export class SiteObject extends DurableObject<Env> {
        WHERE excluded.updated_at >= lead_index.updated_at`,
       entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt,
     );
+  }
+
+  /** Lead ids of the index after `after`, in id order: a page for a fan-out over every lead. */
+  leadIdsAfter(after: string, limit: number): string[] {
+    return leadIdsAfter(this.#sql, after, limit);
   }
 
   removeLeads(leadIds: string[]): void {

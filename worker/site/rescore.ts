@@ -96,6 +96,15 @@ export function rescoreProgress(sql: SqlStorage): RescoreProgress | null {
   };
 }
 
+/**
+ * Lead ids of the index after `after`, in id order: a page of a walk over every lead.
+ *
+ * @example leadIdsAfter(sql, "", 100) // the first hundred ids
+ */
+export function leadIdsAfter(sql: SqlStorage, after: string, limit: number): string[] {
+  return sql.exec<{ lead_id: string }>("SELECT lead_id FROM lead_index WHERE lead_id > ? ORDER BY lead_id LIMIT ?", after, limit).toArray().map((r) => r.lead_id);
+}
+
 /** Re-scores one lead; the Site object calls its Lead object. */
 export type RescoreLead = (site: string, leadId: string, version: number, notify: boolean) => Promise<RescoreOutcome>;
 
@@ -119,10 +128,7 @@ async function walkPages(sql: SqlStorage, rescoreLead: RescoreLead, clock: () =>
   for (let page = 0; page < RESCORE_TUNING.pagesPerAlarm; page++) {
     const row = sql.exec<Row>("SELECT * FROM rescore WHERE id = 1").toArray()[0];
     if (!row || row.finished_at !== null) return null;
-    const ids = sql
-      .exec<{ lead_id: string }>("SELECT lead_id FROM lead_index WHERE lead_id > ? ORDER BY lead_id LIMIT ?", row.cursor, RESCORE_TUNING.pageSize)
-      .toArray()
-      .map((r) => r.lead_id);
+    const ids = leadIdsAfter(sql, row.cursor, RESCORE_TUNING.pageSize);
     if (ids.length === 0) {
       sql.exec("UPDATE rescore SET finished_at = ?, total = MAX(total, done) WHERE version = ? AND cursor = ?", clock(), row.version, row.cursor);
       continue;
