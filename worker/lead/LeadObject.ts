@@ -13,7 +13,8 @@ import { LeadStore } from "./lead-store";
 import { earliestDue, sameDelivery, withDeliveries } from "./outbox";
 import { cryptoBytes } from "./promo";
 import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
-import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord, type OperateResult } from "./types";
+import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord, type OperateResult, type RescoreOutcome, type RescorePreview } from "./types";
+import type { SiteConfig } from "../site/config";
 
 /**
  * One object per lead: storage and timing around `decide()` (./decide.ts), which makes every
@@ -135,6 +136,40 @@ export class LeadObject extends DurableObject<Env> {
     return eventPage(this.#allEvents(), cursor, limit);
   }
 
+  /**
+   * Re-scores the lead under config `version` (or newer) now, without an event: decide()'s config diff
+   * reports the label and stage changes the new config causes (cause "config"), as webhooks unless
+   * `notify` is false. Idempotent: a lead already at that version only answers what the change did,
+   * so a fan-out repeated after a crash counts and notifies each lead once.
+   */
+  async rescore(version: number, notify: boolean): Promise<RescoreOutcome> {
+    const record = this.#record;
+    if (!record || this.#mergedInto) return { version, label: false, stage: false };
+    if (record.configVersion < version) {
+      const stored = await loadSiteConfigVersion(this.env, record.identity.site, version, Date.now());
+      if (stored && stored.version >= version) this.#commit({ request: null, config: stored, now: Date.now(), rescore: { notify } });
+    }
+    const done = this.#record?.rescored;
+    return done && done.version >= version ? done : { version, label: false, stage: false };
+  }
+
+  /**
+   * What re-scoring under `candidate` would change, decided in memory and never stored: the same
+   * decide() call `rescore` makes, so a preview counts what the real re-score then does.
+   */
+  async previewRescore(candidate: SiteConfig): Promise<RescorePreview | null> {
+    const record = this.#record;
+    if (!record || this.#mergedInto) return null;
+    const now = Date.now();
+    const config = { config: candidate, version: record.configVersion + 1, updatedAt: now, disabledEndpoints: [] };
+    const d = decide({ record, request: null, config, known: this.#knownIds(now), now, random: cryptoBytes, rescore: { notify: false } });
+    const moved = (type: string) => {
+      const c = d.changes.find((x) => x.type === type);
+      return c ? { from: c.from, to: c.to } : null;
+    };
+    return { leadId: record.identity.leadId, label: moved("lead.label_changed"), stage: moved("lead.stage_changed") };
+  }
+
   /** Erases everything this object keeps about the person, and its pending alarm. */
   async erase(): Promise<void> {
     await this.#store.eraseAll();
@@ -185,7 +220,7 @@ export class LeadObject extends DurableObject<Env> {
   }
 
   /** Decides and writes one request (or alarm) in one transaction, then starts its deliveries. */
-  #commit(input: Pick<DecideInput, "request" | "absorbed" | "config" | "now">, deliverAtOnce = true): Decision {
+  #commit(input: Pick<DecideInput, "request" | "absorbed" | "config" | "now" | "rescore">, deliverAtOnce = true): Decision {
     const now = input.now;
     const known = this.#knownIds(now);
     const history = input.absorbed?.events.length ? this.#allEvents() : undefined;

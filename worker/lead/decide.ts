@@ -11,7 +11,7 @@ import { deliveriesFor, messageFromChange, operatorCauses, promoMessage, type Me
 import { withDeliveries } from "./outbox";
 import { issuePromo, mergePromos, promoTrigger, type PromoRecord, type RandomBytes } from "./promo";
 import { DELIVERY_GRACE_MS } from "./schedule";
-import { NO_STAGE, type AbsorbResult, type BatchRow, type Delivery, type IngestRequest, type LeadAction, type LeadIdentity, type LeadRecord, type LeadSummary, type PendingEvent } from "./types";
+import { NO_STAGE, type AbsorbResult, type BatchRow, type Delivery, type IngestRequest, type LeadAction, type LeadIdentity, type LeadRecord, type LeadSummary, type PendingEvent, type RescoreOutcome } from "./types";
 
 /** Events that ride in the record before they are flushed as one batch row: most requests write one row. */
 export const FLUSH_EVENTS = 20;
@@ -32,6 +32,8 @@ export interface DecideInput {
   known: KnownIds;
   now: number;
   random: RandomBytes;
+  /** Set when a saved config re-scores the lead (see ../site/rescore.ts): `notify` false records the changes without webhooks. */
+  rescore?: { notify: boolean };
 }
 
 export interface Decision {
@@ -82,10 +84,12 @@ export function decide(input: DecideInput): Decision {
 
   // A new config can move the lead across a line by itself: compare what webhooks last reported
   // with the view under the new config, and report that (cause "config") before anything else.
-  if (before && before.configVersion !== config.version) {
+  const configChanged = before !== null && before.configVersion !== config.version;
+  if (configChanged) {
     changed = true;
     if (before.lastView) changes.push(...diffViews(before.lastView, view(state, scoring, now), now, { kind: "config" }));
   }
+  const rescored = configChanged ? rescoreOutcome(config.version, changes) : before?.rescored;
 
   let batch: BatchRow | null = null;
   const absorbed = input.absorbed && !input.absorbed.mergedInto && input.absorbed.events.length + input.absorbed.anonymousIds.length > 0 ? input.absorbed : null;
@@ -129,7 +133,8 @@ export function decide(input: DecideInput): Decision {
   const reading = readLead(state, scoring, now);
   const eventNames = mergeNames(before?.eventNames ?? [], [...fresh, ...(absorbed?.events ?? [])]);
   const ctx: MessageContext = { identity: identity.value, view: reading.view, topContributions: changes.length > 0 ? reading.top(TOP_CONTRIBUTIONS) : [], random: input.random, operator: operatorCauses(fresh) };
-  const messages: OutgoingMessage[] = changes.map((c) => messageFromChange(c, ctx));
+  // A re-score published with ?notify=false records what changed and tells no endpoint.
+  const messages: OutgoingMessage[] = input.rescore?.notify === false ? [] : changes.map((c) => messageFromChange(c, ctx));
 
   const actions: LeadAction[] = [];
   let promos = mergePromos(before?.promos ?? [], absorbed?.promos ?? []);
@@ -145,10 +150,12 @@ export function decide(input: DecideInput): Decision {
     messages.push(promoMessage(promo.code, now, { id: trigger.id, name: trigger.name }, { ...ctx, topContributions: top }));
   }
 
-  // The site's lead index hears of label, stage and identity changes only, never of every event.
-  // A new code and a confirmed identity go there too: the site's promo lookup answers from it.
+  // The site's lead index hears of label, stage and identity changes, a lead's first scored batch (so
+  // every lead with history is listed) and a re-score's new score; never of every event. A new code
+  // and a confirmed identity go there too: the site's promo lookup answers from it.
   const confirmed = before !== null && before.identity.verified !== identity.value.verified;
-  const index = changes.length > 0 || identity.userIdChanged || confirmed || absorbed || trigger ? indexEntry(identity.value, reading, promos, now) : null;
+  const firstScored = fresh.length > 0 && before?.indexed !== true;
+  const index = changes.length > 0 || identity.userIdChanged || confirmed || absorbed || trigger || firstScored || (input.rescore && configChanged) ? indexEntry(identity.value, reading, promos, now) : null;
   const added = deliveriesFor(messages, scoring.webhooks, index, now + DELIVERY_GRACE_MS);
   const record: LeadRecord = {
     identity: identity.value,
@@ -159,6 +166,8 @@ export function decide(input: DecideInput): Decision {
     eventNames,
     promos,
     outbox: added.length > 0 ? withDeliveries(before?.outbox ?? [], added) : (before?.outbox ?? []),
+    ...(before?.indexed === true || index !== null ? { indexed: true } : {}),
+    ...(rescored ? { rescored } : {}),
   };
   return {
     record,
@@ -187,6 +196,11 @@ export function claimRefused(record: LeadRecord | null, request: IngestRequest |
   if (!request?.claim || !record) return false;
   const { identity } = record;
   return identity.verified !== false || !request.anonymousId || !identity.anonymousIds.includes(request.anonymousId);
+}
+
+/** What the config change to `version` did to the lead's label and stage (a re-score's count). */
+function rescoreOutcome(version: number, changes: Change[]): RescoreOutcome {
+  return { version, label: changes.some((c) => c.type === "lead.label_changed"), stage: changes.some((c) => c.type === "lead.stage_changed") };
 }
 
 /** What the collect answer and the operator see of a lead. */

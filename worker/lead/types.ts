@@ -35,6 +35,24 @@ export interface LeadRecord {
   promos: PromoRecord[];
   /** Webhook deliveries and the index update not yet settled (see ./outbox.ts). */
   outbox: Delivery[];
+  /** True once an index entry for this lead was queued: its first scored batch lists it. */
+  indexed?: boolean;
+  /** What the newest config change did to the lead, so a re-score repeated after a crash counts it once. */
+  rescored?: RescoreOutcome;
+}
+
+/** What a candidate config would do to one lead's label and stage (null: unchanged). */
+export interface RescorePreview {
+  leadId: string;
+  label: { from: string; to: string } | null;
+  stage: { from: string; to: string } | null;
+}
+
+/** Whether the config change to `version` moved the lead's label or stage. */
+export interface RescoreOutcome {
+  version: number;
+  label: boolean;
+  stage: boolean;
 }
 
 /** An event with the worker's instant of receipt: deduplication counts its window from there. */

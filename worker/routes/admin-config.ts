@@ -19,6 +19,7 @@ import { mergePatch } from "../site/merge-patch";
 import type { ConfigConflict, ConfigVersion, StoredConfig } from "../site/SiteObject";
 import { MERGE_PATCH_TYPE, rollbackRequestSchema, siteParamSchema, versionListQuerySchema, versionParamSchema } from "./admin-schema";
 import { etagOf, ifMatchHolds, parseIfMatch, type IfMatch } from "./admin-etag";
+import { configWriteQuerySchema } from "./rescore-schema";
 
 const MAX_CONFIG_BYTES = 256 * 1024;
 /** A save that lost a race to another save (no If-Match sent) is re-done on the newer version this often. */
@@ -81,6 +82,8 @@ async function writeConfig(
 ): Promise<Response> {
   const site = siteOf(c);
   const ifMatch = parseIfMatch(c.req.header("if-match"));
+  // Every saved version re-scores the site's leads (see ../site/rescore.ts).
+  const rescore = { site, notify: parseOr(configWriteQuerySchema, c.req.query()).notify === "true" };
   const stub = siteStub(c.env, site);
   for (let attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
     const current = await currentConfig(c.env, site);
@@ -88,7 +91,7 @@ async function writeConfig(
     const config = validateConfig(c.env, candidate(current));
     const now = Date.now();
     const summary = summaryOf(current, config);
-    const saved = (await stub.saveConfig(config, now, { expectedVersion: current?.version ?? 0, summary })) as StoredConfig | ConfigConflict;
+    const saved = (await stub.saveConfig(config, now, { expectedVersion: current?.version ?? 0, summary, rescore })) as StoredConfig | ConfigConflict;
     if ("conflict" in saved) {
       if (ifMatch !== null) throw preconditionFailed(await currentConfig(c.env, site), ifMatch);
       continue;

@@ -12,6 +12,7 @@ import type { DeadLetter } from "../site/SiteObject";
 import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, siteOf, validateConfig } from "./admin-config";
 import { adminLeads } from "./admin-leads";
+import { adminRescore } from "./admin-rescore";
 import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
@@ -21,6 +22,7 @@ export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
 admin.route("/", adminLeads);
+admin.route("/", adminRescore);
 
 async function configOrFail(env: Env, site: string) {
   const stored = await loadSiteConfig(env, site, Date.now());

@@ -40,6 +40,7 @@ import {
 } from "./admin-schema";
 import { endpointListResponseSchema, overviewResponseSchema, testMessageResponseSchema } from "./admin-console-schema";
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
+import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
 import { sessionResponseSchema, signInRequestSchema } from "./console-session-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
@@ -80,6 +81,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   SignInRequest: signInRequestSchema,
   AdjustRequest: adjustRequestSchema,
   RequalifyRequest: requalifyRequestSchema,
+  RescorePreviewRequest: rescorePreviewRequestSchema,
 };
 
 const errorSchema = z
@@ -114,6 +116,8 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   EndpointList: endpointListResponseSchema,
   TestMessageResponse: testMessageResponseSchema,
   Overview: overviewResponseSchema,
+  RescoreProgress: rescoreProgressSchema,
+  RescorePreview: rescorePreviewSchema,
   Session: sessionResponseSchema,
   SignedOut: z.object({ signedOut: z.literal(true) }),
   OperatorActionResponse: operatorActionResponseSchema,
@@ -152,16 +156,18 @@ export const OPERATIONS: Operation[] = [
   {
     method: "put", path: "/v1/sites/{site}/config", operationId: "putConfig", tag: "config", security: "admin",
     summary: "Replace the site's configuration (If-Match honoured; 422 names every mistake; an invalid config is never applied)",
-    body: { schema: "SiteConfig", types: JSON_TYPES }, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS,
+    body: { schema: "SiteConfig", types: JSON_TYPES }, query: configWriteQuerySchema, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS,
   },
   {
     method: "patch", path: "/v1/sites/{site}/config", operationId: "patchConfig", tag: "config", security: "admin",
     summary: "Change part of the configuration with a JSON merge patch (RFC 7396), validated like a PUT after merging",
-    body: { schema: "ConfigMergePatch", types: [MERGE_PATCH_TYPE, "application/json"] }, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS,
+    body: { schema: "ConfigMergePatch", types: [MERGE_PATCH_TYPE, "application/json"] }, query: configWriteQuerySchema, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS,
   },
   { method: "get", path: "/v1/sites/{site}/config/versions", operationId: "listConfigVersions", tag: "config", security: "admin", summary: "Saved versions, newest first (the last 100 are kept)", query: versionListQuerySchema, responses: ok("ConfigVersionList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/config/versions/{version}", operationId: "getConfigVersion", tag: "config", security: "admin", summary: "One saved version", responses: ok("ConfigVersion", "OK", VERSIONED), errors: ADMIN_ERRORS },
-  { method: "post", path: "/v1/sites/{site}/config/rollback", operationId: "rollbackConfig", tag: "config", security: "admin", summary: "Save an earlier version's document again, as a new version", body: { schema: "RollbackRequest", types: JSON_TYPES }, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS },
+  { method: "post", path: "/v1/sites/{site}/config/rollback", operationId: "rollbackConfig", tag: "config", security: "admin", summary: "Save an earlier version's document again, as a new version", body: { schema: "RollbackRequest", types: JSON_TYPES }, query: configWriteQuerySchema, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS },
+  { method: "get", path: "/v1/sites/{site}/rescore", operationId: "getRescore", tag: "config", security: "admin", summary: "Progress of the re-score every config save starts: leads done of total, label and stage changes so far", responses: ok("RescoreProgress"), errors: ADMIN_ERRORS },
+  { method: "post", path: "/v1/sites/{site}/rescore/preview", operationId: "previewRescore", tag: "config", security: "admin", summary: "Dry run: how many leads a candidate config would move across a label or stage line, and which (paged); stores nothing", body: { schema: "RescorePreviewRequest", types: JSON_TYPES }, responses: ok("RescorePreview"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}/events", operationId: "exportLeadEvents", tag: "leads", security: "admin", summary: "Every event the lead stores, oldest first, a page at a time (pass `next` as `cursor`; at most 500 a page)", query: leadEventsQuerySchema, responses: ok("LeadEvents"), errors: ADMIN_ERRORS },

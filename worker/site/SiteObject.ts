@@ -1,6 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { leadStub } from "../lead/ids";
+import type { RescoreOutcome } from "../lead/types";
 import type { SiteConfig } from "./config";
+import { leadIdsAfter, RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
 
 /** A row of the site's lead index: enough to list and sort leads without waking their objects. */
 export interface LeadIndexEntry {
@@ -84,6 +87,8 @@ const MAX_TAKEN = 1000;
  */
 export class SiteObject extends DurableObject<Env> {
   #sql: SqlStorage;
+  /** True while this instance walks a re-score: an alarm delivered meanwhile leaves it to that walk. */
+  #walking = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -101,10 +106,29 @@ export class SiteObject extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS trait_names (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS dead_letters (message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, lead_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, endpoint_id));
     `);
+    this.#sql.exec(RESCORE_SCHEMA);
     // The index's first table had a rowid and an index by score: move its rows over once.
     if (this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leads'").toArray().length > 0) {
       this.#sql.exec("INSERT OR IGNORE INTO lead_index SELECT lead_id, user_id, score, label, stage, updated_at FROM leads");
       this.#sql.exec("DROP TABLE leads");
+    }
+  }
+
+  /** The newest re-score's progress (see ./rescore.ts). */
+  rescoreProgress(): RescoreProgress | null {
+    return rescoreProgress(this.#sql);
+  }
+
+  /** Walks the re-score a save started, a few pages per alarm (see ./rescore.ts). */
+  override async alarm(): Promise<void> {
+    if (this.#walking) return;
+    this.#walking = true;
+    try {
+      const rescoreLead = (site: string, leadId: string, version: number, notify: boolean) => leadStub(this.env, site, leadId).rescore(version, notify) as Promise<RescoreOutcome>;
+      const next = await walkRescore(this.#sql, rescoreLead, Date.now);
+      if (next !== null) await this.ctx.storage.setAlarm(next);
+    } finally {
+      this.#walking = false;
     }
   }
 
@@ -131,7 +155,7 @@ export class SiteObject extends DurableObject<Env> {
    * them, so two concurrent saves cannot both pass the same expectation. Keeps the newest
    * CONFIG_VERSIONS_KEPT versions.
    */
-  saveConfig(config: SiteConfig, now: number, options: { expectedVersion?: number; summary?: string } = {}): StoredConfig | ConfigConflict {
+  saveConfig(config: SiteConfig, now: number, options: { expectedVersion?: number; summary?: string; rescore?: { site: string; notify: boolean } } = {}): StoredConfig | ConfigConflict {
     const current = this.#sql.exec<{ version: number }>("SELECT version FROM config WHERE id = 1").toArray()[0];
     const currentVersion = current?.version ?? 0;
     if (options.expectedVersion !== undefined && options.expectedVersion !== currentVersion) return { conflict: true, currentVersion };
@@ -144,6 +168,8 @@ export class SiteObject extends DurableObject<Env> {
     this.#sql.exec("INSERT OR REPLACE INTO config_versions (version, json, saved_at, summary) VALUES (?, ?, ?, ?)", version, json, now, options.summary ?? "");
     this.#sql.exec("DELETE FROM config_versions WHERE version <= ?", version - CONFIG_VERSIONS_KEPT);
     this.#sql.exec("DELETE FROM disabled_endpoints");
+    // The walk starts in the same transaction as the version it walks for: a newer save supersedes it.
+    if (options.rescore) void this.ctx.storage.setAlarm(startRescore(this.#sql, { ...options.rescore, version, now }));
     return { config, version, updatedAt: now, disabledEndpoints: [] };
   }
 
@@ -232,6 +258,11 @@ export class SiteObject extends DurableObject<Env> {
     const row = this.#sql.exec<{ code: string; lead_id: string; user_id: string | null; verified: number | null; issued_at: number }>("SELECT * FROM promo_codes WHERE code = ?", code).toArray()[0];
     if (!row) return null;
     return { code: row.code, leadId: row.lead_id, userId: row.user_id, ...(row.verified === null ? {} : { verified: row.verified === 1 }), issuedAt: row.issued_at };
+  }
+
+  /** Lead ids of the index after `after`, in id order: a page for a fan-out over every lead. */
+  leadIdsAfter(after: string, limit: number): string[] {
+    return leadIdsAfter(this.#sql, after, limit);
   }
 
   removeLeads(leadIds: string[]): void {

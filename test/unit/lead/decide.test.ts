@@ -12,7 +12,8 @@ const types = (d: ReturnType<MemoryLead["send"]>) => d.added.map((x) => `${x.typ
 
 describe("decide: one batch", () => {
   const cases: Array<{ name: string; events: () => ScoringEvent[]; score: number; label: string; added: string[]; actions: number }> = [
-    { name: "an in-band page view sends nothing", events: () => [page("/", T0)], score: 1, label: "cold", added: [], actions: 0 },
+    // The first scored batch lists the lead in the site's index (every lead with history is listed).
+    { name: "an in-band page view sends no webhook, only the lead's first index entry", events: () => [page("/", T0)], score: 1, label: "cold", added: [`index>${INDEX_OUTBOX}`], actions: 0 },
     {
       name: "crossing into warm sends one label webhook per endpoint and an index update",
       events: () => [page("/", T0), page("/pricing", T0 + 1)],
