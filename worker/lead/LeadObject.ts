@@ -9,7 +9,7 @@ import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
-import { earliestDue, sameDelivery, withDeliveries } from "./outbox";
+import { earliestDue, sameAttempt, sameDelivery, withDeliveries } from "./outbox";
 import { cryptoBytes } from "./promo";
 import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord } from "./types";
@@ -37,6 +37,8 @@ export class LeadObject extends DurableObject<Env> {
   #crossingAt: number | null | undefined = undefined;
   /** Deliveries being attempted, so an alarm and a request never send the same one at once. */
   #inFlight = new Set<string>();
+  /** Deliveries asked for while an earlier attempt of them was in flight: attempted once it settles. */
+  #waiting = new Map<string, Delivery>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -186,8 +188,13 @@ export class LeadObject extends DurableObject<Env> {
    */
   async #deliver(deliveries: Delivery[]): Promise<void> {
     const identity = this.#record?.identity;
-    const todo = deliveries.filter((d) => !this.#inFlight.has(key(d)));
-    if (!identity || todo.length === 0) return;
+    if (!identity) return;
+    const todo: Delivery[] = [];
+    for (const d of deliveries) {
+      if (this.#inFlight.has(key(d))) this.#waiting.set(key(d), d);
+      else todo.push(d);
+    }
+    if (todo.length === 0) return;
     for (const d of todo) this.#inFlight.add(key(d));
     try {
       // Endpoint state (disabled endpoints) comes with the isolate's cached config: no request per drain.
@@ -195,14 +202,22 @@ export class LeadObject extends DurableObject<Env> {
       const settled = await Promise.all(todo.map(async (d) => ({ d, next: await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random }) })));
       const record = this.#record;
       if (!record) return;
+      // Only the attempt that was made is settled: one requeued meanwhile is a new attempt and stays.
       const outbox = record.outbox.flatMap((d) => {
-        const s = settled.find((x) => sameDelivery(x.d, d));
+        const s = settled.find((x) => sameAttempt(x.d, d));
         return s ? (s.next ? [s.next] : []) : [d];
       });
       this.#save({ ...record, outbox });
     } finally {
       for (const d of todo) this.#inFlight.delete(key(d));
     }
+    // What was asked for while its earlier attempt ran goes now, not at the safety alarm.
+    const again = todo.flatMap((d) => {
+      const waiting = this.#waiting.get(key(d));
+      this.#waiting.delete(key(d));
+      return waiting && this.#record?.outbox.some((o) => sameAttempt(o, waiting)) ? [waiting] : [];
+    });
+    if (again.length > 0) void this.#deliver(again);
     // The safety net has done its job: move it to what is due now, later if need be.
     this.#planAlarm(Date.now(), { mayMoveLater: this.#crossingAt !== undefined });
   }

@@ -71,6 +71,16 @@ export function withDeliveries(outbox: readonly Delivery[], added: readonly Deli
   return [...outbox.filter((d) => !(replacesIndex && d.endpointId === INDEX_OUTBOX)), ...added];
 }
 
+/**
+ * The same attempt of the same delivery: what an attempt settles. A delivery put back in the outbox
+ * while an attempt of it was under way (a redelivered dead letter) is a new attempt and stays.
+ *
+ * @example sameAttempt(attempted, { ...attempted, attempts: 0, nextAt: now + DELIVERY_GRACE_MS }) // false
+ */
+export function sameAttempt(a: Delivery, b: Delivery): boolean {
+  return sameDelivery(a, b) && a.attempts === b.attempts && a.nextAt === b.nextAt;
+}
+
 /** The same delivery: one message for one endpoint. */
 export function sameDelivery(a: Delivery, b: Delivery): boolean {
   return a.messageId === b.messageId && a.endpointId === b.endpointId;
