@@ -9,7 +9,7 @@ import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
-import { earliestDue, sameAttempt, sameDelivery, withDeliveries } from "./outbox";
+import { earliestDue, sameAttempt, settleOutbox, withRequeued } from "./outbox";
 import { cryptoBytes } from "./promo";
 import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord } from "./types";
@@ -121,8 +121,8 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     if (!record || letters.length === 0) return 0;
     const now = Date.now();
-    const added: Delivery[] = letters.map((l) => ({ messageId: l.messageId, endpointId: l.endpointId, type: l.type, body: l.body, attempts: 0, nextAt: now + DELIVERY_GRACE_MS }));
-    this.#save({ ...record, outbox: withDeliveries(record.outbox.filter((d) => !added.some((a) => sameDelivery(a, d))), added) });
+    const { outbox, added } = withRequeued(record.outbox, letters, now + DELIVERY_GRACE_MS);
+    this.#save({ ...record, outbox });
     this.#planAlarm(now);
     void this.#deliver(added);
     return letters.length;
@@ -199,15 +199,10 @@ export class LeadObject extends DurableObject<Env> {
     try {
       // Endpoint state (disabled endpoints) comes with the isolate's cached config: no request per drain.
       const stored = await loadSiteConfig(this.env, identity.site, Date.now());
-      const settled = await Promise.all(todo.map(async (d) => ({ d, next: await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random }) })));
+      const settled = await Promise.all(todo.map(async (d) => ({ attempted: d, next: await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random }) })));
       const record = this.#record;
       if (!record) return;
-      // Only the attempt that was made is settled: one requeued meanwhile is a new attempt and stays.
-      const outbox = record.outbox.flatMap((d) => {
-        const s = settled.find((x) => sameAttempt(x.d, d));
-        return s ? (s.next ? [s.next] : []) : [d];
-      });
-      this.#save({ ...record, outbox });
+      this.#save({ ...record, outbox: settleOutbox(record.outbox, settled) });
     } finally {
       for (const d of todo) this.#inFlight.delete(key(d));
     }

@@ -10,8 +10,8 @@ import { cryptoBytes } from "../lead/promo";
 import { simulateLead } from "../lead/simulate-lead";
 import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter, StoredConfig } from "../site/SiteObject";
-import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
-import { adminConfig, siteOf, validateConfig } from "./admin-config";
+import { rememberSiteConfig, siteStub } from "../site/config-cache";
+import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-config";
 import { enableEndpointRequestSchema, endpointParamSchema, leadListQuerySchema, leadRefSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
@@ -20,12 +20,6 @@ const MAX_REDELIVER_BYTES = 64 * 1024;
 export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
-
-async function configOrFail(env: Env, site: string) {
-  const stored = await loadSiteConfig(env, site, Date.now());
-  if (!stored) throw new ApiError(404, "unknown_site", `No site "${site}" is configured`);
-  return stored;
-}
 
 admin.get("/v1/sites/:site/leads", async (c) => {
   const site = siteOf(c);
