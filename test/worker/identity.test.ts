@@ -227,8 +227,13 @@ describe("Segment-compatible ingestion", () => {
     for (const key of [null, "segtest.wrong", SITE, "nosite.whatever", ""]) {
       const res = await segment("/v1/track", body, key);
       expect(res.status).toBe(401);
-      expect(((await res.json()) as any).error.code).toBe("unauthorized");
+      // hono's basicAuth answers with the contract's error shape and a Basic challenge.
+      expect(res.headers.get("www-authenticate")).toBe('Basic realm="leadscore"');
+      expect(await res.json()).toEqual({ error: { code: "unauthorized", message: expect.stringContaining("writeKey"), issues: [] } });
     }
+    // A Basic header decides on its own: a right key in the body does not rescue a wrong header.
+    const wrongHeader = await SELF.fetch("https://leadscore.test/v1/track", { method: "POST", headers: { "content-type": "application/json", authorization: basic("segtest.wrong") }, body: JSON.stringify({ ...body, writeKey: env.TEST_WRITE_KEY }) });
+    expect(wrongHeader.status).toBe(401);
     const viaBody = await SELF.fetch("https://leadscore.test/v1/track", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...body, writeKey: env.TEST_WRITE_KEY }) });
     expect(viaBody.status).toBe(200);
   });

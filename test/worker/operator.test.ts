@@ -49,7 +49,8 @@ describe("operator actions on a lead", () => {
 
   it("requalify lifts a disqualification with one webhook; a later disqualifying event counts again", async () => {
     const site = uniqueSite("requalify");
-    await putConfig(site, shopConfig(site, {}, { rules: [...shopConfig(site).models[0]!.rules, UNSUBSCRIBE] }));
+    // This site takes unsubscribe from the browser (serverOnlyEvents empty): the test has no back end.
+    await putConfig(site, shopConfig(site, { serverOnlyEvents: [] }, { rules: [...shopConfig(site).models[0]!.rules, UNSUBSCRIBE] }));
     const anon = "visitor-requalify-01";
     await send(site, anon, [pageView("/pricing")]); // 31 warm
     await send(site, anon, [wire("t", "unsubscribe")]);

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { bearerAuth } from "hono/bearer-auth";
 import type { Env } from "../env";
-import { ApiError } from "./errors";
+import { ApiError, errorBody } from "./errors";
 import { hasSessionCookie, isSameOrigin, readSession } from "./session";
 
 /** Methods that change something: a cookie alone is not enough for them, the page must be ours. */
@@ -23,20 +24,31 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
   return diff === 0;
 }
 
-/** The bearer token of `Authorization: Bearer …`, if the header has that form. */
-export function bearerToken(header: string | undefined): string | undefined {
-  return /^Bearer\s+(.+)$/i.exec(header ?? "")?.[1]?.trim();
-}
-
 /** Whether `token` is the admin token; an unset ADMIN_TOKEN matches nothing. */
 export async function isAdminToken(env: Env, token: string | undefined): Promise<boolean> {
   const expected = env.ADMIN_TOKEN;
   return !!token && !!expected && (await secretsEqual(token, expected));
 }
 
+const UNAUTHORIZED_MESSAGE = "Send the admin token as 'Authorization: Bearer <token>', or sign in to the console";
+const BEARER_CHALLENGE = 'Bearer realm="leadscore"';
+
 function unauthorized(): ApiError {
-  return new ApiError(401, "unauthorized", "Send the admin token as 'Authorization: Bearer <token>', or sign in to the console", [], { "WWW-Authenticate": 'Bearer realm="leadscore"' });
+  return new ApiError(401, "unauthorized", UNAUTHORIZED_MESSAGE, [], { "WWW-Authenticate": BEARER_CHALLENGE });
 }
+
+/** Every refusal of the bearer check is the same 401 in the contract's shape: no hint which part was wrong. */
+function unauthorizedResponse(): Response {
+  return Response.json(errorBody("unauthorized", UNAUTHORIZED_MESSAGE), { status: 401, headers: { "WWW-Authenticate": BEARER_CHALLENGE } });
+}
+
+/** hono's bearer check with the admin token, compared in constant time (secretsEqual). */
+const adminBearer = bearerAuth<{ Bindings: Env }>({
+  verifyToken: (token, c) => isAdminToken(c.env, token),
+  noAuthenticationHeader: { message: unauthorizedResponse },
+  invalidAuthenticationHeader: { message: unauthorizedResponse },
+  invalidToken: { message: unauthorizedResponse },
+});
 
 /** How the request proved it is the operator: the `bearer` token, or a console `session` cookie. */
 export type AdminVia = "bearer" | "session";
@@ -49,8 +61,8 @@ export type AdminVia = "bearer" | "session";
 export async function authenticateAdmin(c: Context<{ Bindings: Env }>): Promise<AdminVia> {
   const header = c.req.header("authorization");
   if (header !== undefined) {
-    if (await isAdminToken(c.env, bearerToken(header))) return "bearer";
-    throw unauthorized();
+    await adminBearer(c, async () => {});
+    return "bearer";
   }
   if (!hasSessionCookie(c) || !(await readSession(c, Date.now()))) throw unauthorized();
   if (WRITE_METHODS.has(c.req.method) && !isSameOrigin(c.req.url, c.req.header("origin"))) {

@@ -23,6 +23,11 @@ export interface ReadJsonOptions {
  * decompression, so neither a lying Content-Length nor a zip bomb can exhaust memory), strict UTF-8,
  * JSON syntax, nesting depth and prototype keys. Each failure is a 4xx `ApiError`, never a 500.
  *
+ * hono's `bodyLimit` does not fit here: it counts the bytes on the wire (a 500 KB gzip body can
+ * inflate to 50 MB), buffers a second copy of a chunked body before this reader sees it, and answers
+ * its own 413 where Segment's routes must answer 400. The limit is counted in this one streaming
+ * pass instead, after decompression.
+ *
  * @example const body = await readJson(c.req.raw, { maxBytes: 32_768, types: ["application/json"] })
  */
 export async function readJson(request: Request, options: ReadJsonOptions): Promise<unknown> {

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { issuesFromZod, jsonPath, type Issue } from "./issues";
@@ -53,12 +54,16 @@ export function errorBody(code: string, message: string, issues: ErrorIssue[] = 
   return { error: { code, message, issues } };
 }
 
-/** hono `onError`: ApiError -> its status and body; anything else -> 500 without internals. */
+/**
+ * hono `onError`: ApiError -> its status and body; hono's own middleware (bearerAuth, basicAuth)
+ * -> the response it built, already in the contract's shape; anything else -> 500 without internals.
+ */
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
     return c.json(errorBody(err.code, err.message, err.issues), err.status);
   }
+  if (err instanceof HTTPException) return err.getResponse();
   console.error("unhandled", err);
   return c.json(errorBody("internal", "Something went wrong on our side"), 500);
 }

@@ -10,7 +10,7 @@ import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
-import { earliestDue, sameDelivery, withDeliveries } from "./outbox";
+import { earliestDue, sameAttempt, settleOutbox, withRequeued } from "./outbox";
 import { cryptoBytes } from "./promo";
 import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord, type OperateResult, type RescoreOutcome, type RescorePreview } from "./types";
@@ -39,6 +39,8 @@ export class LeadObject extends DurableObject<Env> {
   #crossingAt: number | null | undefined = undefined;
   /** Deliveries being attempted, so an alarm and a request never send the same one at once. */
   #inFlight = new Set<string>();
+  /** Deliveries asked for while an earlier attempt of them was in flight: attempted once it settles. */
+  #waiting = new Map<string, Delivery>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -184,8 +186,8 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     if (!record || letters.length === 0) return 0;
     const now = Date.now();
-    const added: Delivery[] = letters.map((l) => ({ messageId: l.messageId, endpointId: l.endpointId, type: l.type, body: l.body, attempts: 0, nextAt: now + DELIVERY_GRACE_MS }));
-    this.#save({ ...record, outbox: withDeliveries(record.outbox.filter((d) => !added.some((a) => sameDelivery(a, d))), added) });
+    const { outbox, added } = withRequeued(record.outbox, letters, now + DELIVERY_GRACE_MS);
+    this.#save({ ...record, outbox });
     this.#planAlarm(now);
     void this.#deliver(added);
     return letters.length;
@@ -251,23 +253,31 @@ export class LeadObject extends DurableObject<Env> {
    */
   async #deliver(deliveries: Delivery[]): Promise<void> {
     const identity = this.#record?.identity;
-    const todo = deliveries.filter((d) => !this.#inFlight.has(key(d)));
-    if (!identity || todo.length === 0) return;
+    if (!identity) return;
+    const todo: Delivery[] = [];
+    for (const d of deliveries) {
+      if (this.#inFlight.has(key(d))) this.#waiting.set(key(d), d);
+      else todo.push(d);
+    }
+    if (todo.length === 0) return;
     for (const d of todo) this.#inFlight.add(key(d));
     try {
       // Endpoint state (disabled endpoints) comes with the isolate's cached config: no request per drain.
       const stored = await loadSiteConfig(this.env, identity.site, Date.now());
-      const settled = await Promise.all(todo.map(async (d) => ({ d, next: await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random }) })));
+      const settled = await Promise.all(todo.map(async (d) => ({ attempted: d, next: await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random }) })));
       const record = this.#record;
       if (!record) return;
-      const outbox = record.outbox.flatMap((d) => {
-        const s = settled.find((x) => sameDelivery(x.d, d));
-        return s ? (s.next ? [s.next] : []) : [d];
-      });
-      this.#save({ ...record, outbox });
+      this.#save({ ...record, outbox: settleOutbox(record.outbox, settled) });
     } finally {
       for (const d of todo) this.#inFlight.delete(key(d));
     }
+    // What was asked for while its earlier attempt ran goes now, not at the safety alarm.
+    const again = todo.flatMap((d) => {
+      const waiting = this.#waiting.get(key(d));
+      this.#waiting.delete(key(d));
+      return waiting && this.#record?.outbox.some((o) => sameAttempt(o, waiting)) ? [waiting] : [];
+    });
+    if (again.length > 0) void this.#deliver(again);
     // The safety net has done its job: move it to what is due now, later if need be.
     this.#planAlarm(Date.now(), { mayMoveLater: this.#crossingAt !== undefined });
   }

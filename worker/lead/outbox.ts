@@ -71,6 +71,40 @@ export function withDeliveries(outbox: readonly Delivery[], added: readonly Deli
   return [...outbox.filter((d) => !(replacesIndex && d.endpointId === INDEX_OUTBOX)), ...added];
 }
 
+/**
+ * The outbox once attempts have settled: each attempted delivery replaced by its retry, or gone when
+ * it is done. Only the attempt that was made is settled: one requeued meanwhile stays.
+ *
+ * @example settleOutbox(record.outbox, [{ attempted: d, next: null }]) // the outbox without d
+ */
+export function settleOutbox(outbox: readonly Delivery[], settled: ReadonlyArray<{ attempted: Delivery; next: Delivery | null }>): Delivery[] {
+  return outbox.flatMap((d) => {
+    const s = settled.find((x) => sameAttempt(x.attempted, d));
+    return s ? (s.next ? [s.next] : []) : [d];
+  });
+}
+
+/**
+ * Dead letters put back in an outbox for redelivery, keeping their message ids, each due at `dueAt`
+ * with its attempts counted afresh; a copy of the same delivery already there gives way.
+ *
+ * @example withRequeued(record.outbox, letters, now + DELIVERY_GRACE_MS)
+ */
+export function withRequeued(outbox: readonly Delivery[], letters: ReadonlyArray<Pick<Delivery, "messageId" | "endpointId" | "type" | "body">>, dueAt: number): { outbox: Delivery[]; added: Delivery[] } {
+  const added: Delivery[] = letters.map((l) => ({ messageId: l.messageId, endpointId: l.endpointId, type: l.type, body: l.body, attempts: 0, nextAt: dueAt }));
+  return { outbox: withDeliveries(outbox.filter((d) => !added.some((a) => sameDelivery(a, d))), added), added };
+}
+
+/**
+ * The same attempt of the same delivery: what an attempt settles. A delivery put back in the outbox
+ * while an attempt of it was under way (a redelivered dead letter) is a new attempt and stays.
+ *
+ * @example sameAttempt(attempted, { ...attempted, attempts: 0, nextAt: now + DELIVERY_GRACE_MS }) // false
+ */
+export function sameAttempt(a: Delivery, b: Delivery): boolean {
+  return sameDelivery(a, b) && a.attempts === b.attempts && a.nextAt === b.nextAt;
+}
+
 /** The same delivery: one message for one endpoint. */
 export function sameDelivery(a: Delivery, b: Delivery): boolean {
   return a.messageId === b.messageId && a.endpointId === b.endpointId;

@@ -11,7 +11,7 @@ import { readJson } from "../http/body";
 import { ApiError, parseOr } from "../http/errors";
 import { allowedWebhookHosts } from "../lead/outbox";
 import { checkSiteConfig, type SiteConfig } from "../site/config";
-import { rememberSiteConfig, siteStub } from "../site/config-cache";
+import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
 import { configChangeSummary } from "../site/config-diff";
 import { configWarnings, type ConfigWarning } from "../site/config-warnings";
 import { demoConfig } from "../site/demo-config";
@@ -34,6 +34,18 @@ type AdminContext = Context<{ Bindings: Env }>;
  */
 export function siteOf(c: { req: { param: (k: string) => string | undefined } }): string {
   return parseOr(siteParamSchema, { site: c.req.param("site") }).site;
+}
+
+/**
+ * The config in force from the isolate's cached copy, or a 404 for a site never configured: what
+ * reads that may lag a write by the cache's lifetime use.
+ *
+ * @example const { config } = await configOrFail(c.env, siteOf(c))
+ */
+export async function configOrFail(env: Env, site: string): Promise<StoredConfig> {
+  const stored = await loadSiteConfig(env, site, Date.now());
+  if (!stored) throw new ApiError(404, "unknown_site", `No site "${site}" is configured`);
+  return stored;
 }
 
 /**

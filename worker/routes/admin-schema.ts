@@ -30,6 +30,8 @@ export const simulateRequestSchema = z.object({
   config: z.unknown().optional(),
   /** Follow decay until this instant, reporting each crossing (default: the last event). */
   until: instantSchema.optional(),
+  /** The visitor the events come from: the messages' lead is the one this anonymous id would have. */
+  anonymousId: z.string().min(1).max(128).default("simulated-visitor"),
 });
 
 export const leadListQuerySchema = z.object({
@@ -188,6 +190,12 @@ export const eraseResponseSchema = z.object({ erased: z.array(z.string()) });
 export const simulateResponseSchema = z.object({
   timeline: z.array(z.object({ score: z.number(), label: z.string(), stage: z.string() }).loose()),
   webhooks: z.array(z.object({ type: z.string() }).loose()),
+  /** The webhook messages the Lead object would send: each once to every endpoint listed, with its exact body. */
+  messages: z.array(z.object({ messageId: z.string(), type: z.string(), endpointIds: z.array(z.string()), payload: z.unknown() })),
+  /** The updates the site's lead index would receive. */
+  indexUpdates: z.array(
+    z.object({ leadId: z.string(), userId: z.string().nullable(), score: z.number(), label: z.string(), stage: z.string(), updatedAt: z.number(), replaces: z.array(z.string()).optional(), traitNames: z.array(z.string()).optional() }),
+  ),
 });
 
 export const deadLetterListSchema = z.object({ deadLetters: z.array(deadLetterSchema) });

@@ -5,11 +5,12 @@ import { requireAdmin } from "../http/auth";
 import { ApiError, parseOr } from "../http/errors";
 import { allowedWebhookHosts } from "../lead/outbox";
 import type { WebhookEndpoint } from "../site/config";
-import { loadSiteConfig, siteStub } from "../site/config-cache";
+import { siteStub } from "../site/config-cache";
 import type { DeadLetter } from "../site/SiteObject";
 import { deliverWebhook } from "../webhooks/deliver";
 import { newMessageId } from "../webhooks/payload";
 import { DEAD_LETTER_COUNT_CAP, endpointParamSchema, TEST_MESSAGE_TYPE } from "./admin-console-schema";
+import { configOrFail } from "./admin-config";
 import { siteParamSchema } from "./admin-schema";
 
 /**
@@ -21,9 +22,7 @@ adminWebhooks.use("/v1/sites/:site/webhooks", requireAdmin);
 adminWebhooks.use("/v1/sites/:site/webhooks/*", requireAdmin);
 
 async function siteConfig(env: Env, site: string) {
-  const stored = await loadSiteConfig(env, site, Date.now());
-  if (!stored) throw new ApiError(404, "unknown_site", `No site "${site}" is configured`);
-  return stored.config;
+  return (await configOrFail(env, site)).config;
 }
 
 function endpointOf(endpoints: WebhookEndpoint[], id: string): WebhookEndpoint {

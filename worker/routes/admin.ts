@@ -7,10 +7,12 @@ import { ApiError, parseOr } from "../http/errors";
 import type { LeadDescription } from "../lead/types";
 import { decodeCursor, encodeCursor, type ExportAnswer } from "../lead/export-page";
 import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
+import { cryptoBytes } from "../lead/promo";
+import { simulateLead } from "../lead/simulate-lead";
 import { simulate, type ScoringEvent } from "../scoring";
-import type { DeadLetter } from "../site/SiteObject";
+import type { DeadLetter, StoredConfig } from "../site/SiteObject";
 import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
-import { adminConfig, siteOf, validateConfig } from "./admin-config";
+import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-config";
 import { adminLeads } from "./admin-leads";
 import { adminRescore } from "./admin-rescore";
 import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
@@ -23,12 +25,6 @@ admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
 admin.route("/", adminLeads);
 admin.route("/", adminRescore);
-
-async function configOrFail(env: Env, site: string) {
-  const stored = await loadSiteConfig(env, site, Date.now());
-  if (!stored) throw new ApiError(404, "unknown_site", `No site "${site}" is configured`);
-  return stored;
-}
 
 admin.get("/v1/sites/:site/leads", async (c) => {
   const site = siteOf(c);
@@ -86,7 +82,7 @@ admin.get("/v1/sites/:site/promo/:code", async (c) => {
 admin.post("/v1/sites/:site/simulate", async (c) => {
   const site = siteOf(c);
   const body = parseOr(simulateRequestSchema, await readJson(c.req.raw, { maxBytes: MAX_SIMULATE_BYTES, types: ["application/json"] }));
-  const config = body.config === undefined ? (await configOrFail(c.env, site)).config : validateConfig(c.env, body.config);
+  const stored: StoredConfig = body.config === undefined ? await configOrFail(c.env, site) : { config: validateConfig(c.env, body.config), version: 0, updatedAt: Date.now(), disabledEndpoints: [] };
   const events: ScoringEvent[] = body.events.map((e, i) => ({
     id: e.id ?? `sim_${i}`,
     name: e.name,
@@ -96,8 +92,13 @@ admin.post("/v1/sites/:site/simulate", async (c) => {
     ...(e.props ? { props: e.props } : {}),
     ...(e.traits ? { traits: e.traits } : {}),
   }));
-  const result = simulate(events, config, body.until === undefined ? {} : { until: body.until });
-  return c.json({ timeline: result.timeline, webhooks: result.timeline.flatMap((step) => step.changes) });
+  const until = body.until === undefined ? {} : { until: body.until };
+  const result = simulate(events, stored.config, until);
+  // The same decide() as the Lead object, on a fresh record of this visitor, received with its last event.
+  const leadId = await leadIdForAnonymous(site, body.anonymousId);
+  const request = { site, leadId, userId: null, anonymousId: body.anonymousId, events, configVersion: stored.version, leadEventsPerMinute: stored.config.limits.leadEventsPerMinute };
+  const output = simulateLead({ request, config: stored, receivedAt: Math.max(...events.map((e) => e.ts)), ...until, random: cryptoBytes });
+  return c.json({ timeline: result.timeline, webhooks: result.timeline.flatMap((step) => step.changes), ...output });
 });
 
 admin.get("/v1/sites/:site/webhooks/:endpoint/dead-letters", async (c) => {

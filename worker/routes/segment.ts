@@ -1,9 +1,10 @@
 import { Hono, type Context } from "hono";
+import { basicAuth } from "hono/basic-auth";
 import type { Env } from "../env";
 import { readSecret } from "../env";
 import { secretsEqual } from "../http/auth";
 import { readJson } from "../http/body";
-import { ApiError, issuesFromZod, type ErrorIssue } from "../http/errors";
+import { ApiError, errorBody, issuesFromZod, type ErrorIssue } from "../http/errors";
 import { leadIdForAnonymous, leadIdForUser, normaliseUserId } from "../lead/ids";
 import { ingestForLead } from "../lead/ingest";
 import type { ScoringEvent } from "../scoring";
@@ -13,33 +14,60 @@ import type { StoredConfig } from "../site/SiteObject";
 import { eventTime, toScoringEvent } from "./segment-events";
 import { batchSchema, MAX_SEGMENT_BATCH_BYTES, MAX_SEGMENT_EVENT_BYTES, SEGMENT_SCHEMAS, type SegmentMessage, type SegmentType } from "./segment-schema";
 
-export const segment = new Hono<{ Bindings: Env }>();
+type SegmentEnv = { Bindings: Env; Variables: { writer?: Writer } };
+
+export const segment = new Hono<SegmentEnv>();
+
+const UNAUTHORIZED_MESSAGE = "Send the site's secret write key as HTTP Basic user name or as writeKey";
+const BASIC_CHALLENGE = 'Basic realm="leadscore"';
+
+function unauthorized(): ApiError {
+  return new ApiError(401, "unauthorized", UNAUTHORIZED_MESSAGE, [], { "WWW-Authenticate": BASIC_CHALLENGE });
+}
+
+interface Writer {
+  site: string;
+  stored: StoredConfig;
+}
 
 /**
- * Authenticates as Segment does: HTTP Basic with the write key as user name (empty password), or
- * `writeKey` in the body. Write keys look like `<site>.<secret>`: the site is read from the key, and
- * the whole key is compared in constant time with the secret the site's config names.
+ * The site a write key belongs to, or null. Write keys look like `<site>.<secret>`: the site is
+ * read from the key, and the whole key is compared in constant time with the secret the site's
+ * config names.
  */
-async function authenticate(c: Context<{ Bindings: Env }>, bodyKey: unknown, now: number): Promise<{ site: string; stored: StoredConfig }> {
-  const header = c.req.header("authorization") ?? "";
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1];
-  let key: string | undefined;
-  if (basic) {
-    try {
-      key = atob(basic).split(":")[0];
-    } catch {
-      key = undefined;
-    }
-  }
-  key ||= typeof bodyKey === "string" ? bodyKey : undefined;
-  const unauthorized = new ApiError(401, "unauthorized", "Send the site's secret write key as HTTP Basic user name or as writeKey", [], { "WWW-Authenticate": 'Basic realm="leadscore"' });
-  if (!key) throw unauthorized;
+async function writerOf(env: Env, key: string, now: number): Promise<Writer | null> {
   const site = siteIdSchema.safeParse(key.split(".")[0]);
-  if (!site.success) throw unauthorized;
-  const stored = await loadSiteConfig(c.env, site.data, now);
-  const expected = stored?.config.writeKey ? readSecret(c.env, stored.config.writeKey.env) : undefined;
-  if (!stored || !expected || !(await secretsEqual(key, expected))) throw unauthorized;
-  return { site: site.data, stored };
+  if (!site.success) return null;
+  const stored = await loadSiteConfig(env, site.data, now);
+  const expected = stored?.config.writeKey ? readSecret(env, stored.config.writeKey.env) : undefined;
+  return stored && expected && (await secretsEqual(key, expected)) ? { site: site.data, stored } : null;
+}
+
+/** hono's Basic check with the write key as user name (Segment sends an empty password). */
+const writeKeyAuth = basicAuth({
+  verifyUser: async (username, _password, c) => {
+    const writer = username ? await writerOf(c.env as Env, username, Date.now()) : null;
+    if (writer) c.set("writer", writer);
+    return !!writer;
+  },
+  realm: "leadscore",
+  // basicAuth answers 401 with this body as JSON and its own `Basic realm="leadscore"` challenge.
+  invalidUserMessage: errorBody("unauthorized", UNAUTHORIZED_MESSAGE),
+});
+
+/**
+ * Authenticates as Segment does: HTTP Basic with the write key as user name (empty password), or,
+ * without a Basic header, `writeKey` in the body.
+ */
+async function authenticate(c: Context<SegmentEnv>, bodyKey: unknown, now: number): Promise<Writer> {
+  const basic = /^\s*Basic\s/i.test(c.req.header("authorization") ?? "");
+  if (!basic && typeof bodyKey === "string" && bodyKey) {
+    const writer = await writerOf(c.env, bodyKey, now);
+    if (!writer) throw unauthorized();
+    return writer;
+  }
+  await writeKeyAuth(c, async () => {});
+  return c.get("writer")!;
 }
 
 /** Validates each message with its type's schema; any mistake rejects the whole request, storing nothing. */
@@ -113,7 +141,7 @@ async function ingestAll(env: Env, site: string, stored: StoredConfig, groups: L
  */
 const SEGMENT_BODY_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded"] as const;
 
-async function readSegmentBody(c: Context<{ Bindings: Env }>): Promise<Record<string, unknown>> {
+async function readSegmentBody(c: Context<SegmentEnv>): Promise<Record<string, unknown>> {
   try {
     const body = await readJson(c.req.raw, { maxBytes: MAX_SEGMENT_BATCH_BYTES, types: SEGMENT_BODY_TYPES, encodings: ["gzip", "deflate"] });
     if (!body || typeof body !== "object" || Array.isArray(body)) throw new ApiError(400, "invalid_request", "The body must be a JSON object");

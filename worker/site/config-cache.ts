@@ -10,6 +10,8 @@ import { demoConfig } from "./demo-config";
 const CONFIG_TTL_MS = 5_000;
 
 const CACHE = new Map<string, { stored: StoredConfig | null; fetchedAt: number }>();
+/** Bumped by every local write to a site's copy, so a fetch that started before it cannot undo it. */
+const WRITES = new Map<string, number>();
 
 export function siteStub(env: Env, site: string) {
   return env.SITES.getByName(site);
@@ -42,17 +44,21 @@ export async function loadSiteConfigVersion(env: Env, site: string, version: num
 }
 
 async function fetchSiteConfig(env: Env, site: string, now: number): Promise<StoredConfig | null> {
+  const writes = WRITES.get(site) ?? 0;
   // RPC results are structured clones; the plain-data view is all this cache keeps.
   let stored: StoredConfig | null = (await siteStub(env, site).getConfig()) as StoredConfig | null;
   if (!stored && env.DEMO === "1" && site === "demo") {
     stored = { config: demoConfig(env), version: 0, updatedAt: 0, disabledEndpoints: [] };
   }
+  // An endpoint re-enabled (or a config saved) here while this read was on its way is newer than it.
+  if ((WRITES.get(site) ?? 0) !== writes) return CACHE.get(site)?.stored ?? stored;
   CACHE.set(site, { stored, fetchedAt: now });
   return stored;
 }
 
 /** Replaces this isolate's copy after a save, so the very next event is scored with it. */
 export function rememberSiteConfig(site: string, stored: StoredConfig, now: number): void {
+  WRITES.set(site, (WRITES.get(site) ?? 0) + 1);
   CACHE.set(site, { stored, fetchedAt: now });
 }
 
@@ -61,6 +67,8 @@ export function rememberSiteConfig(site: string, stored: StoredConfig, now: numb
  * skip it without asking the site object, which other isolates hear from within CONFIG_TTL_MS.
  */
 export function rememberDisabledEndpoint(site: string, endpointId: string): void {
-  const cached = CACHE.get(site)?.stored;
-  if (cached && !cached.disabledEndpoints.includes(endpointId)) cached.disabledEndpoints = [...cached.disabledEndpoints, endpointId];
+  const entry = CACHE.get(site);
+  WRITES.set(site, (WRITES.get(site) ?? 0) + 1);
+  // A new object, not a change to the cached one: a copy someone else holds keeps what it said.
+  if (entry?.stored && !entry.stored.disabledEndpoints.includes(endpointId)) CACHE.set(site, { ...entry, stored: { ...entry.stored, disabledEndpoints: [...entry.stored.disabledEndpoints, endpointId] } });
 }
