@@ -404,12 +404,12 @@ describe("leadscore.js in Chromium", { timeout: 60_000 }, () => {
   it("flushes on pagehide: an event tracked just before leaving arrives", async () => {
     const site = newSite();
     const page = await open(servePage("/leave", site));
-    servePage("/elsewhere", newSite());
+    const elsewhere = servePage("/elsewhere", newSite());
     await waitFor(() => events(site).length, "the load's page view");
-    await page.evaluate(() => {
-      (window as any).leadscore.track("leaving");
-      location.href = "/elsewhere";
-    });
+    // Tracked, then the page is left at once: only the pagehide flush can carry it (its send window is 1 s).
+    // Navigating from outside the page keeps Playwright from waiting on a context the navigation destroys.
+    await page.evaluate(() => (window as any).leadscore.track("leaving"));
+    await page.goto(elsewhere);
     await waitFor(() => names(site).includes("leaving"), "the event sent on pagehide");
   });
 
