@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -91,30 +91,43 @@ export async function startTarget(target, persistTo) {
   const before = new Set(childPids("workerd"));
   // workerd refuses a compatibility date newer than it knows; run on the newest one it supports.
   const compatibilityDate = target.options.compatibilityDate > supportedCompatibilityDate ? supportedCompatibilityDate : target.options.compatibilityDate;
+  const vars = { ...target.options.bindings, ...(target.vars ?? {}) };
+  const env = {};
+  for (const [name, value] of Object.entries(vars)) {
+    env[name] = typeof value === "string" ? { type: "text", value } : { type: "json", value };
+  }
+  const exports = {};
+  for (const [name, { className, useSQLite }] of Object.entries(target.options.durableObjects)) {
+    env[name] = { type: "durable-object", worker: target.name, exportName: className };
+    exports[className] = { type: "durable-object", storage: useSQLite ? "sqlite" : "legacy-kv" };
+  }
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
     logRequests: false,
-    durableObjectsPersist: persistTo,
-    handleRuntimeStdio(stdout, stderr) {
+    enableDevRegistry: false,
+    telemetry: { enabled: false },
+    resourcePersistencePath: persistTo,
+    handleStructuredLogs({ level, message }) {
       // Keep workerd's output out of the measured path; keep its errors for the report (a few, not a flood).
-      stdout.resume();
-      stderr.on("data", (chunk) => {
-        if (errors.length < MAX_KEPT_ERRORS) errors.push(chunk.toString().slice(0, 2000));
-        else errorsDropped += 1;
-      });
+      if (level === "log" || level === "info" || level === "debug") return;
+      if (errors.length < MAX_KEPT_ERRORS) errors.push(message.slice(0, 2000));
+      else errorsDropped += 1;
     },
     workers: [
       {
-        name: target.name,
-        modules: true,
-        scriptPath: target.scriptPath,
-        compatibilityDate,
-        compatibilityFlags: target.options.compatibilityFlags,
-        bindings: { ...target.options.bindings, ...(target.vars ?? {}) },
-        durableObjects: target.options.durableObjects,
-        // A socket of workerd's own straight to this Worker: no Miniflare entry worker in the measured path.
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        config: {
+          name: target.name,
+          compatibilityDate,
+          compatibilityFlags: target.options.compatibilityFlags,
+          manifest: bundleManifest(target.scriptPath),
+          env,
+          exports,
+        },
+        dev: {
+          // A socket of workerd's own straight to this Worker: no Miniflare entry worker in the measured path.
+          unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+        },
       },
     ],
   });
@@ -132,6 +145,18 @@ export async function startTarget(target, persistTo) {
     errors: () => ({ kept: errors, dropped: errorsDropped }),
     dispose: () => mf.dispose(),
   };
+}
+
+/** The modules of a bundle wrangler wrote (its main module and any others beside it), as a Miniflare manifest. */
+function bundleManifest(scriptPath) {
+  const dir = dirname(scriptPath);
+  const mainModule = basename(scriptPath);
+  const modules = {};
+  for (const file of readdirSync(dir)) {
+    const type = /\.m?js$/.test(file) ? "esm" : /\.wasm$/.test(file) ? "wasm" : /\.map$/.test(file) ? "sourcemap" : null;
+    if (type) modules[file] = { type, contents: type === "esm" || type === "sourcemap" ? readFileSync(join(dir, file), "utf8") : readFileSync(join(dir, file)) };
+  }
+  return { mainModule, modulesRoot: dir, modules };
 }
 
 /** user + system CPU time of a process (all threads), in ms, from /proc/<pid>/stat. */

@@ -4,9 +4,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { SIZE_BUDGET } from "../../scripts/build.mjs";
 import { ROOT } from "./runtime.mjs";
 
-export const SNIPPET_BUDGET_BYTES = 1500;
+/** The gzip budget scripts/build.mjs enforces: one figure, kept there. */
+export const SNIPPET_BUDGET_BYTES = SIZE_BUDGET;
 
 export function snippetSizes() {
   const code = readFileSync(join(ROOT, "dist/leadscore.js"));
