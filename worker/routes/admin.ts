@@ -11,7 +11,7 @@ import { cryptoBytes } from "../lead/promo";
 import { simulateLead } from "../lead/simulate-lead";
 import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter, StoredConfig } from "../site/SiteObject";
-import { loadSiteConfig, rememberSiteConfig, siteStub } from "../site/config-cache";
+import { rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-config";
 import { adminLeads } from "./admin-leads";
 import { adminRescore } from "./admin-rescore";
