@@ -7,6 +7,9 @@ import { claimRefused, decide, type DecideInput, type Decision } from "./decide"
 import { describeLead } from "./describe";
 import { eventPage, type EventCursor, type ExportAnswer } from "./export-page";
 import { forgetOutsideWindow } from "./dedup";
+import { historyAnswer, type HistoryAnswer } from "./history-read";
+import { foldRows, retentionCutoff } from "./retention";
+import { leadDeliveries, withSent, type LeadDelivery } from "./sent-log";
 import { deliverOnce, retryScale } from "./delivery";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
@@ -87,7 +90,8 @@ export class LeadObject extends DurableObject<Env> {
       this.#store.setMergedInto(target);
       this.#mergedInto = target;
     }
-    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promos: this.#record?.promos ?? [], lastView: this.#record?.lastView ?? null };
+    const folded = this.#record?.folded;
+    return { events: this.#allEvents(), anonymousIds: this.#record?.identity.anonymousIds ?? [], mergedInto: null, leadId, promos: this.#record?.promos ?? [], lastView: this.#record?.lastView ?? null, history: this.#allHistory(), ...(folded ? { folded } : {}) };
   }
 
   /** Forgets the history `target` now holds, keeping only the pointer (and undelivered webhooks). */
@@ -95,7 +99,8 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     if (this.#mergedInto !== target || !record) return;
     // The identity stays so pending webhooks can still be delivered; the score is the known lead's now.
-    this.#record = { ...record, pending: [], promos: [], eventNames: [] };
+    const { history: _history, folded: _folded, ...kept } = record;
+    this.#record = { ...kept, pending: [], promos: [], eventNames: [] };
     this.ctx.storage.transactionSync(() => {
       this.#store.clearEvents();
       this.#store.saveRecord(this.#record!);
@@ -172,6 +177,24 @@ export class LeadObject extends DurableObject<Env> {
     return { leadId: record.identity.leadId, label: moved("lead.label_changed"), stage: moved("lead.stage_changed") };
   }
 
+  /**
+   * The score timeline between `from` and `to` (see ./history-read.ts). A merged anonymous lead
+   * answers where it went; null for a lead this object never saw.
+   */
+  async history(from: number, to: number): Promise<HistoryAnswer | { mergedInto: string } | null> {
+    if (this.#mergedInto) return { mergedInto: this.#mergedInto };
+    const record = this.#record;
+    if (!record) return null;
+    return historyAnswer(this.#allHistory(), { leadId: record.identity.leadId, from, to, configVersion: record.configVersion });
+  }
+
+  /** The webhooks sent about this lead and those still pending, newest first. */
+  async deliveries(): Promise<{ deliveries: LeadDelivery[] } | { mergedInto: string } | null> {
+    if (this.#mergedInto) return { mergedInto: this.#mergedInto };
+    const record = this.#record;
+    return record ? { deliveries: leadDeliveries(record.outbox, record.sent ?? []) } : null;
+  }
+
   /** Erases everything this object keeps about the person, and its pending alarm. */
   async erase(): Promise<void> {
     await this.#store.eraseAll();
@@ -212,6 +235,7 @@ export class LeadObject extends DurableObject<Env> {
       const record = this.#record;
       const stored = record && !this.#mergedInto ? await loadSiteConfig(this.env, record.identity.site, Date.now()) : null;
       const decided = stored ? this.#commit({ request: null, config: stored, now: Date.now() }, false) : null;
+      if (stored) this.#applyRetention(stored.config, Date.now());
       const now = Date.now();
       const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
       await this.#deliver([...(decided?.added ?? []), ...due]);
@@ -234,6 +258,8 @@ export class LeadObject extends DurableObject<Env> {
       });
     }
     this.#record = d.record;
+    // Storage grows only when a batch row is written: that is when old ones are folded away.
+    if (d.batch) this.#applyRetention(input.config.config, now);
     this.#crossingAt = d.crossingAt;
     for (const event of d.batch?.events ?? []) {
       known.delete(event.id);
@@ -264,10 +290,12 @@ export class LeadObject extends DurableObject<Env> {
     try {
       // Endpoint state (disabled endpoints) comes with the isolate's cached config: no request per drain.
       const stored = await loadSiteConfig(this.env, identity.site, Date.now());
-      const settled = await Promise.all(todo.map(async (d) => ({ attempted: d, next: await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random }) })));
+      const settled = await Promise.all(todo.map(async (d) => ({ attempted: d, ...(await deliverOnce(this.env, identity, stored, d, { scale: retryScale(this.env), random: Math.random })) })));
       const record = this.#record;
       if (!record) return;
-      this.#save({ ...record, outbox: settleOutbox(record.outbox, settled) });
+      const now = Date.now();
+      const sent = settled.reduce((log, s) => (s.state === "retry" ? log : withSent(log, s.attempted, s.state, now)), record.sent ?? []);
+      this.#save({ ...record, outbox: settleOutbox(record.outbox, settled), ...(sent.length > 0 ? { sent } : {}) });
     } finally {
       for (const d of todo) this.#inFlight.delete(key(d));
     }
@@ -280,6 +308,24 @@ export class LeadObject extends DurableObject<Env> {
     if (again.length > 0) void this.#deliver(again);
     // The safety net has done its job: move it to what is due now, later if need be.
     this.#planAlarm(Date.now(), { mayMoveLater: this.#crossingAt !== undefined });
+  }
+
+  /**
+   * Folds the batch rows older than the site's retention into the record's folded state and deletes
+   * them, in one transaction. The score does not change: the record's state already counts them.
+   */
+  #applyRetention(config: SiteConfig, now: number): void {
+    const record = this.#record;
+    const cutoff = retentionCutoff(config, now);
+    if (!record || (record.folded && record.folded.before >= cutoff)) return;
+    const rows = this.#store.batchesBefore(cutoff);
+    if (rows.length === 0) return;
+    const next = { ...record, folded: foldRows(record.folded, rows, config, cutoff) };
+    this.ctx.storage.transactionSync(() => {
+      this.#store.deleteBatchesBefore(cutoff);
+      this.#store.saveRecord(next);
+    });
+    this.#record = next;
   }
 
   #save(record: LeadRecord): void {
@@ -302,6 +348,11 @@ export class LeadObject extends DurableObject<Env> {
 
   #knownIds(now: number): Map<string, number> {
     return (this.#known ??= this.#store.knownIds(now));
+  }
+
+  /** Every score history entry this lead holds: batch rows' and those riding in the record, in the order they were recorded. */
+  #allHistory() {
+    return [...this.#store.history(), ...(this.#record?.history ?? [])];
   }
 
   /** Every event this lead holds, in time order: batch rows and those riding in the record. */

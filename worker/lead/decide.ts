@@ -7,6 +7,7 @@
 import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
 import { freshEvents, type KnownIds } from "./dedup";
+import { FLUSH_HISTORY, historyRecorder, type HistoryEntry } from "./history";
 import { deliveriesFor, messageFromChange, operatorCauses, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
 import { withDeliveries } from "./outbox";
 import { issuePromo, mergePromos, promoTrigger, type PromoRecord, type RandomBytes } from "./promo";
@@ -15,6 +16,8 @@ import { NO_STAGE, type AbsorbResult, type BatchRow, type Delivery, type IngestR
 
 /** Events that ride in the record before they are flushed as one batch row: most requests write one row. */
 export const FLUSH_EVENTS = 20;
+/** The key of a batch row that holds only history (a quiet lead's crossings): it sorts after every event id's row of that instant. */
+const HISTORY_ONLY_ID = "~history";
 /** Top contributions a webhook carries. */
 const TOP_CONTRIBUTIONS = 5;
 
@@ -81,17 +84,23 @@ export function decide(input: DecideInput): Decision {
   let pending = before?.pending ?? [];
   let changed = !before || identity.changed;
   const changes: Change[] = [];
+  // The score history is recorded as it happens, under the config in force (see ./history.ts).
+  const recorder = historyRecorder(scoring, config.version, operatorCauses(request?.events ?? []));
 
   // A new config can move the lead across a line by itself: compare what webhooks last reported
   // with the view under the new config, and report that (cause "config") before anything else.
   const configChanged = before !== null && before.configVersion !== config.version;
   if (configChanged) {
     changed = true;
-    if (before.lastView) changes.push(...diffViews(before.lastView, view(state, scoring, now), now, { kind: "config" }));
+    const moved = before.lastView ? diffViews(before.lastView, view(state, scoring, now), now, { kind: "config" }) : [];
+    changes.push(...moved);
+    // The config took effect when it was saved, not when this lead next woke up.
+    recorder.mark(state, Math.min(now, Math.max(state.clock, config.updatedAt)), { kind: "config" }, moved);
   }
   const rescored = configChanged ? rescoreOutcome(config.version, changes) : before?.rescored;
 
   let batch: BatchRow | null = null;
+  let imported: HistoryEntry[] = [];
   const absorbed = input.absorbed && !input.absorbed.mergedInto && input.absorbed.events.length + input.absorbed.anonymousIds.length > 0 ? input.absorbed : null;
   if (absorbed) {
     // Re-score the union from scratch: caps span both histories.
@@ -101,32 +110,44 @@ export function decide(input: DecideInput): Decision {
     // One person, one report per real change: a known lead with no events of its own compares with
     // what the anonymous visitor was last reported as, not with its own empty view.
     const previous = (mine.length === 0 && joining.length > 0 ? absorbed.lastView : null) ?? view(state, scoring, now);
-    state = applyEvents(newLeadState(), [...mine, ...joining], scoring, now, { deduplicated: true }).state;
-    changes.push(...diffViews(previous, view(state, scoring, now), now, { kind: "merge" }));
+    // Events retention folded away are in no list: the replay starts from their folded state.
+    const base = before?.folded?.state ?? absorbed.folded?.state ?? newLeadState();
+    state = applyEvents(base, [...mine, ...joining], scoring, now, { deduplicated: true }).state;
+    const merged = diffViews(previous, view(state, scoring, now), now, { kind: "merge" });
+    changes.push(...merged);
+    // A known lead with no history of its own takes the visitor's: it is the same person's, before the sign-up.
+    if (!before?.history?.length && mine.length === 0) imported = absorbed.history ?? [];
+    recorder.mark(state, now, { kind: "merge" }, merged);
     if (joining.length > 0) batch = { receivedAt: now, firstId: joining[0]!.id, events: joining };
     changed = true;
   }
 
   const { fresh, duplicates } = freshEvents(request?.events ?? [], input.known, now, new Set(pending.map((p) => p.event.id)));
   if (fresh.length > 0) {
-    const applied = applyEvents(state, fresh, scoring, now, { deduplicated: true });
+    const applied = applyEvents(state, fresh, scoring, now, { deduplicated: true, onStep: recorder.onStep });
     state = applied.state;
     changes.push(...applied.changes);
     pending = [...pending, ...fresh.map((event): PendingEvent => ({ event, receivedAt: now }))];
     changed = true;
   } else if (!request) {
-    const advanced = advance(state, scoring, now);
+    const advanced = advance(state, scoring, now, recorder.onStep);
     if (advanced.changes.length > 0) {
       state = advanced.state;
       changes.push(...advanced.changes);
       changed = true;
     }
   }
-  if (pending.length >= FLUSH_EVENTS || (batch && pending.length > 0)) {
+  let history = [...(before?.history ?? []), ...imported, ...recorder.entries];
+  if (pending.length >= FLUSH_EVENTS || (batch && pending.length > 0) || history.length >= FLUSH_HISTORY) {
     const events = [...(batch?.events ?? []), ...pending.map((p) => p.event)];
     // Keyed by the flush instant, the newest receipt: the dedup window then runs at least that long for each id.
-    batch = { receivedAt: now, firstId: events[0]!.id, events };
+    batch = { receivedAt: now, firstId: events[0]?.id ?? HISTORY_ONLY_ID, events };
     pending = [];
+  }
+  // History rides with the events: flushed in the same batch row, or kept in the record until then.
+  if (batch && history.length > 0) {
+    batch.history = history;
+    history = [];
   }
 
   // One reading of the lead for everything below: messages, the promo, the answer, the alarm.
@@ -168,6 +189,9 @@ export function decide(input: DecideInput): Decision {
     outbox: added.length > 0 ? withDeliveries(before?.outbox ?? [], added) : (before?.outbox ?? []),
     ...(before?.indexed === true || index !== null ? { indexed: true } : {}),
     ...(rescored ? { rescored } : {}),
+    ...(history.length > 0 ? { history } : {}),
+    ...(before?.folded ? { folded: before.folded } : absorbed?.folded ? { folded: absorbed.folded } : {}),
+    ...(before?.sent ? { sent: before.sent } : {}),
   };
   return {
     record,

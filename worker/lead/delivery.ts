@@ -73,21 +73,27 @@ export async function deadLetter(env: Env, identity: LeadIdentity, delivery: Del
 /** A dead letter the site object could not take is tried again this much later (times the retry scale). */
 const DEAD_LETTER_RETRY_MS = 60_000;
 
+/** One attempt's verdict: the delivery as it stays in the outbox (a retry) or null, and what became of it. */
+export interface DeliveryOutcome {
+  next: Delivery | null;
+  state: "delivered" | "dead" | "retry";
+}
+
 /**
  * One attempt, settled: the delivery as it stays in the outbox (a retry), or null when it is done
  * (delivered, or stored as a dead letter at the site object, which happens before it leaves here).
  *
- * @example const next = await deliverOnce(env, identity, stored, delivery, { scale: 1 })
+ * @example const { next, state } = await deliverOnce(env, identity, stored, delivery, { scale: 1 })
  */
-export async function deliverOnce(env: Env, identity: LeadIdentity, stored: StoredConfig | null, delivery: Delivery, options: SettleOptions): Promise<Delivery | null> {
+export async function deliverOnce(env: Env, identity: LeadIdentity, stored: StoredConfig | null, delivery: Delivery, options: SettleOptions): Promise<DeliveryOutcome> {
   const now = Date.now();
   const outcome = settleAttempt(delivery, await attemptDelivery(env, identity, stored, delivery, now), now, options);
-  if (outcome.kind === "done") return null;
-  if (outcome.kind === "retry") return outcome.delivery;
+  if (outcome.kind === "done") return { next: null, state: "delivered" };
+  if (outcome.kind === "retry") return { next: outcome.delivery, state: "retry" };
   try {
     await deadLetter(env, identity, outcome.delivery, outcome.error, now);
-    return null;
+    return { next: null, state: "dead" };
   } catch {
-    return { ...delivery, nextAt: now + DEAD_LETTER_RETRY_MS * options.scale };
+    return { next: { ...delivery, nextAt: now + DEAD_LETTER_RETRY_MS * options.scale }, state: "retry" };
   }
 }

@@ -1,5 +1,6 @@
 import type { ScoringEvent } from "../scoring";
 import { DEDUP_WINDOW_MS } from "./dedup";
+import type { HistoryEntry } from "./history";
 import type { BatchRow, LeadRecord } from "./types";
 
 /**
@@ -9,8 +10,9 @@ import type { BatchRow, LeadRecord } from "./types";
  *   lead                    the record (see LeadRecord)
  *   merged_into             the known lead this anonymous one was merged into
  *   b:<receivedAt>:<id>     a batch of events, received-at zero-padded so the dedup window is one range scan
- * A batch row's value is its event ids as JSON, a NUL, and the events as JSON (JSON text never holds
- * a raw NUL), so the dedup window loads without parsing the events.
+ * A batch row's value is its event ids as JSON, a NUL, the events as JSON (JSON text never holds
+ * a raw NUL), so the dedup window loads without parsing the events, and, when the batch carries score
+ * history, a NUL and its entries as JSON.
  */
 const SCHEMA = "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID";
 
@@ -22,6 +24,17 @@ const BATCH_END = "b;";
 
 function idsOf(value: string): string[] {
   return JSON.parse(value.slice(0, value.indexOf("\u0000"))) as string[];
+}
+
+/** A batch row's value split into its parts: ids, events and history, each JSON text. */
+function partsOf(value: string): { ids: string; events: string; history: string | null } {
+  const first = value.indexOf("\u0000");
+  const second = value.indexOf("\u0000", first + 1);
+  return { ids: value.slice(0, first), events: value.slice(first + 1, second < 0 ? undefined : second), history: second < 0 ? null : value.slice(second + 1) };
+}
+
+function receivedAtOf(key: string): number {
+  return Number(key.slice(BATCH_PREFIX.length, BATCH_PREFIX.length + 15));
 }
 
 function batchKey(receivedAt: number, firstId: string): string {
@@ -79,14 +92,15 @@ export class LeadStore {
   }
 
   addBatch(batch: BatchRow): void {
-    this.#set(batchKey(batch.receivedAt, batch.firstId), `${JSON.stringify(batch.events.map((e) => e.id))}\u0000${JSON.stringify(batch.events)}`);
+    const history = batch.history?.length ? `\u0000${JSON.stringify(batch.history)}` : "";
+    this.#set(batchKey(batch.receivedAt, batch.firstId), `${JSON.stringify(batch.events.map((e) => e.id))}\u0000${JSON.stringify(batch.events)}${history}`);
   }
 
   /** Ids of the batch rows received within the dedup window, oldest first. */
   knownIds(now: number): Map<string, number> {
     const known = new Map<string, number>();
     for (const row of this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", batchKey(now - DEDUP_WINDOW_MS, ""), BATCH_END)) {
-      const receivedAt = Number(row.k.slice(BATCH_PREFIX.length, BATCH_PREFIX.length + 15));
+      const receivedAt = receivedAtOf(row.k);
       for (const id of idsOf(row.v)) known.set(id, receivedAt);
     }
     return known;
@@ -94,7 +108,29 @@ export class LeadStore {
 
   /** Every stored batch's events, in the order they were stored. */
   events(): ScoringEvent[] {
-    return this.#batches().flatMap((v) => JSON.parse(v.slice(v.indexOf("\u0000") + 1)) as ScoringEvent[]);
+    return this.#batches().flatMap((v) => JSON.parse(partsOf(v).events) as ScoringEvent[]);
+  }
+
+  /** Every stored batch's score history entries, in the order they were stored. */
+  history(): HistoryEntry[] {
+    return this.#batches().flatMap((v) => {
+      const { history } = partsOf(v);
+      return history ? (JSON.parse(history) as HistoryEntry[]) : [];
+    });
+  }
+
+  /** The batch rows received before `cutoff`, oldest first: what retention folds. */
+  batchesBefore(cutoff: number): BatchRow[] {
+    return this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, batchKey(cutoff, "")).map(({ k, v }) => ({
+      receivedAt: receivedAtOf(k),
+      firstId: k.slice(BATCH_PREFIX.length + 16),
+      events: JSON.parse(partsOf(v).events) as ScoringEvent[],
+    }));
+  }
+
+  /** Deletes the batch rows received before `cutoff` (retention: the caller folded them first). */
+  deleteBatchesBefore(cutoff: number): void {
+    this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, batchKey(cutoff, ""));
   }
 
   eventCount(): number {

@@ -60,8 +60,12 @@ export function operatorCauses(events: ScoringEvent[]): Map<string, OperatorCaus
   return causes;
 }
 
-/** The engine's cause in the webhook's words: an operator's event names its action and reason; an absence rule its id. */
-function webhookCause(cause: Cause, operator: MessageContext["operator"]): WebhookCause {
+/**
+ * The engine's cause in the webhook's words: an operator's event names its action and reason; an absence rule its id.
+ *
+ * @example webhookCause({ kind: "event", eventId: "e1", name: "cart_add" }, undefined) // { kind: "event", event: { id: "e1", name: "cart_add" } }
+ */
+export function webhookCause(cause: Cause, operator: MessageContext["operator"]): WebhookCause {
   if (cause.kind === "event") {
     const op = operator?.get(cause.eventId);
     return op ? { kind: "operator", action: op.action, reason: op.reason } : { kind: "event", event: { id: cause.eventId, name: cause.name } };

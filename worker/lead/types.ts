@@ -1,5 +1,8 @@
 import type { Change, LeadState, LeadView, ScoringEvent } from "../scoring";
+import type { HistoryEntry } from "./history";
 import type { PromoRecord } from "./promo";
+import type { FoldedHistory } from "./retention";
+import type { SentDelivery } from "./sent-log";
 
 /** Who a lead object belongs to. */
 export interface LeadIdentity {
@@ -39,6 +42,12 @@ export interface LeadRecord {
   indexed?: boolean;
   /** What the newest config change did to the lead, so a re-score repeated after a crash counts it once. */
   rescored?: RescoreOutcome;
+  /** Score history entries not yet flushed to a batch row (see ./history.ts); absent when none. */
+  history?: HistoryEntry[];
+  /** What retention folded away: the state of the deleted batch rows' events (see ./retention.ts). */
+  folded?: FoldedHistory;
+  /** Webhooks this lead's outbox settled, newest last (see ./sent-log.ts). */
+  sent?: SentDelivery[];
 }
 
 /** What a candidate config would do to one lead's label and stage (null: unchanged). */
@@ -66,6 +75,8 @@ export interface BatchRow {
   receivedAt: number;
   firstId: string;
   events: ScoringEvent[];
+  /** The score history entries flushed with these events. */
+  history?: HistoryEntry[];
 }
 
 /** What an anonymous lead hands over when it is merged into a known one. */
@@ -79,6 +90,10 @@ export interface AbsorbResult {
   promos?: PromoRecord[];
   /** What the anonymous visitor's webhooks last reported: a merge reports only what changed since. */
   lastView?: LeadView | null;
+  /** The anonymous visitor's score history, oldest first. */
+  history?: HistoryEntry[];
+  /** What retention folded of the anonymous visitor's events. */
+  folded?: FoldedHistory;
 }
 
 export interface IngestRequest {

@@ -13,6 +13,7 @@ import { simulate, type ScoringEvent } from "../scoring";
 import type { DeadLetter, StoredConfig } from "../site/SiteObject";
 import { rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-config";
+import { adminHistory } from "./admin-history";
 import { adminLeads } from "./admin-leads";
 import { adminRescore } from "./admin-rescore";
 import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
@@ -25,6 +26,7 @@ admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
 admin.route("/", adminLeads);
 admin.route("/", adminRescore);
+admin.route("/", adminHistory);
 
 admin.get("/v1/sites/:site/leads", async (c) => {
   const site = siteOf(c);

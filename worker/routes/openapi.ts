@@ -42,6 +42,7 @@ import { endpointListResponseSchema, overviewResponseSchema, testMessageResponse
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
 import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
 import { sessionResponseSchema, signInRequestSchema } from "./console-session-schema";
+import { historyQuerySchema, historyResponseSchema, leadDeliveriesResponseSchema } from "./history-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
 type Method = "get" | "put" | "patch" | "post" | "delete";
@@ -121,6 +122,8 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Session: sessionResponseSchema,
   SignedOut: z.object({ signedOut: z.literal(true) }),
   OperatorActionResponse: operatorActionResponseSchema,
+  LeadHistory: historyResponseSchema,
+  LeadDeliveries: leadDeliveriesResponseSchema,
 };
 
 const JSON_TYPES = ["application/json"] as const;
@@ -171,6 +174,8 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}/events", operationId: "exportLeadEvents", tag: "leads", security: "admin", summary: "Every event the lead stores, oldest first, a page at a time (pass `next` as `cursor`; at most 500 a page)", query: leadEventsQuerySchema, responses: ok("LeadEvents"), errors: ADMIN_ERRORS },
+  { method: "get", path: "/v1/sites/{site}/leads/{lead}/history", operationId: "leadHistory", tag: "leads", security: "admin", summary: "The score over time (`from`, `to` in ms; default all of it until now): exact at every event and crossing, the decay curve sampled between, label and stage transitions with their cause, the config version of each point", query: historyQuerySchema, responses: ok("LeadHistory"), errors: [...ADMIN_ERRORS, 422] },
+  { method: "get", path: "/v1/sites/{site}/leads/{lead}/deliveries", operationId: "leadDeliveries", tag: "leads", security: "admin", summary: "Webhooks about the lead, newest first: the last 50 delivered or dead-lettered and those still pending", responses: ok("LeadDeliveries"), errors: ADMIN_ERRORS },
   { method: "delete", path: "/v1/sites/{site}/leads/{lead}", operationId: "eraseLead", tag: "leads", security: "admin", summary: "Erase everything kept about a person, merged ids included", responses: ok("EraseResponse"), errors: [400, 401] },
   { method: "post", path: "/v1/sites/{site}/leads/{lead}/adjust", operationId: "adjustLead", tag: "leads", security: "admin", summary: 'Add (or take) points with a reason ("+20, called us"), optionally decaying: an event in the lead\'s history, cause "operator" on its webhooks', body: { schema: "AdjustRequest", types: JSON_TYPES }, responses: ok("OperatorActionResponse"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "post", path: "/v1/sites/{site}/leads/{lead}/requalify", operationId: "requalifyLead", tag: "leads", security: "admin", summary: "Lift the lead's disqualification, with a reason; a later disqualifying event counts again", body: { schema: "RequalifyRequest", types: JSON_TYPES }, responses: ok("OperatorActionResponse"), errors: [...ADMIN_ERRORS, 413, 415, 422] },

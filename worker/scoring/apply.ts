@@ -105,6 +105,8 @@ export interface ApplyOptions {
    * the state need not remember the newest 256 ids itself: a smaller state, copied and stored faster.
    */
   deduplicated?: boolean;
+  /** Hears every step as it happens, with the (mutable) state as it stands right after it: a score history records from here. */
+  onStep?: (step: Step, state: LeadState) => void;
 }
 
 /**
@@ -119,7 +121,10 @@ export function applyEvents(state: LeadState, events: ScoringEvent[], config: Sc
   if (options.deduplicated) next.seen = [];
   const seen = options.deduplicated ? null : new Set(next.seen.map(([id]) => id));
   const changes: Change[] = [];
-  const collect = (step: Step) => changes.push(...step.changes);
+  const collect = (step: Step) => {
+    changes.push(...step.changes);
+    options.onStep?.(step, next);
+  };
   for (const event of orderEvents(events)) applyEventInPlace(next, compiled, event, seen, collect);
   advanceInPlace(next, compiled, now, collect);
   return { state: next, changes };
@@ -132,10 +137,13 @@ export function applyEvents(state: LeadState, events: ScoringEvent[], config: Sc
  *
  * @example const { state, changes } = advance(prev, config, alarmTime);
  */
-export function advance(state: LeadState, config: ScoringConfig, now: number): { state: LeadState; changes: Change[] } {
+export function advance(state: LeadState, config: ScoringConfig, now: number, onStep?: ApplyOptions["onStep"]): { state: LeadState; changes: Change[] } {
   const next = cloneState(state);
   const changes: Change[] = [];
-  advanceInPlace(next, compile(config), now, (step) => changes.push(...step.changes));
+  advanceInPlace(next, compile(config), now, (step) => {
+    changes.push(...step.changes);
+    onStep?.(step, next);
+  });
   return { state: next, changes };
 }
 

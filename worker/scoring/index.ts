@@ -52,7 +52,8 @@ export type {
 } from "./types";
 export { VISIT_START } from "./visits";
 export { newLeadState } from "./state";
-export { applyEvents, advance, replay } from "./apply";
+export { applyEvents, advance, replay, type Step } from "./apply";
+export { shapeAt, curveScore, bendingHalfLife, type CurveShape, type ShapedView } from "./curve-shape";
 export { view } from "./view";
 export { nextCrossing } from "./crossing";
 export { diffViews } from "./changes";

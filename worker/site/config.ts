@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MAX_ISSUES, type Issue } from "../http/issues";
-import { scoringIssues, scoringObjectSchema } from "../scoring";
+import { durationMs, durationSchema, scoringIssues, scoringObjectSchema } from "../scoring";
 import { WEBHOOK_TYPES } from "../webhooks/payload";
 import { checkWebhookUrl } from "../webhooks/url-policy";
 
@@ -92,6 +92,20 @@ export const limitsSchema = z
   })
   .strict();
 
+/** Batch rows must outlive the dedup window (48 h), or a resent event id could score twice. */
+const MIN_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** What the worker keeps of each lead's events and score history. */
+export const historySettingsSchema = z
+  .object({
+    /**
+     * How long a lead's events and score history are kept (default "400d"). Older batch rows are
+     * deleted, their events folded into the lead's state: scores do not change, storage stops growing.
+     */
+    retention: durationSchema.refine((d) => durationMs(d) >= MIN_RETENTION_MS, "at least 7 days (\"7d\"): events are kept at least as long as resent ids are recognised").optional(),
+  })
+  .strict();
+
 /** Events a browser may not send: they disqualify or mean money, so only the site's servers report them. */
 export const DEFAULT_SERVER_ONLY_EVENTS = ["unsubscribe", "purchase"];
 
@@ -110,6 +124,7 @@ export const siteConfigSchema = scoringObjectSchema
      * the browser endpoint, so events that disqualify or mean money come only through the write-key API.
      */
     serverOnlyEvents: z.array(z.string().min(1).max(64)).max(100).default(DEFAULT_SERVER_ONLY_EVENTS),
+    history: historySettingsSchema.optional(),
   })
   .strict();
 

@@ -1,0 +1,45 @@
+/**
+ * Retention: batch rows older than the site's `history.retention` are deleted, their events folded
+ * into a state kept in the record, so storage stops growing with age. The lead's score never changes
+ * by it: the record's state already holds every accumulator. The folded state matters only where the
+ * events are replayed from scratch, a merge's union re-score, which starts from it.
+ */
+import { applyEvents, durationMs, newLeadState, type LeadState, type ScoringConfig } from "../scoring";
+import type { SiteConfig } from "../site/config";
+import type { BatchRow } from "./types";
+
+/** Batch rows are kept this long by default (the site setting `history.retention`). */
+export const DEFAULT_RETENTION = "400d";
+
+/** What retention folded away. */
+export interface FoldedHistory {
+  /** The scoring state of every folded event (the start of a replay). */
+  state: LeadState;
+  /** Batch rows received before this instant were folded. */
+  before: number;
+  /** Events folded so far. */
+  events: number;
+}
+
+/**
+ * The instant before which a lead's batch rows are folded.
+ *
+ * @example retentionCutoff({ ...config, history: { retention: "30d" } }, now) // now - 30 * 86_400_000
+ */
+export function retentionCutoff(config: Pick<SiteConfig, "history">, now: number): number {
+  return now - durationMs(config.history?.retention ?? DEFAULT_RETENTION);
+}
+
+/**
+ * Folds batch rows into what was folded before: their events applied on top of its state, under
+ * the config in force (as a merge would replay them).
+ *
+ * @example const folded = foldRows(record.folded, oldRows, config.config, cutoff)
+ */
+export function foldRows(folded: FoldedHistory | undefined, rows: readonly BatchRow[], config: ScoringConfig, cutoff: number): FoldedHistory {
+  const events = rows.flatMap((r) => r.events);
+  const base = folded?.state ?? newLeadState();
+  const until = Math.max(base.clock, ...events.map((e) => e.ts).filter(Number.isFinite));
+  const state = events.length > 0 ? applyEvents(base, events, config, until, { deduplicated: true }).state : base;
+  return { state, before: Math.max(cutoff, folded?.before ?? 0), events: (folded?.events ?? 0) + events.length };
+}
