@@ -185,7 +185,7 @@ export class LeadObject extends DurableObject<Env> {
     if (this.#mergedInto) return { mergedInto: this.#mergedInto };
     const record = this.#record;
     if (!record) return null;
-    return historyAnswer(this.#allHistory(), { leadId: record.identity.leadId, from, to, configVersion: record.configVersion });
+    return historyAnswer(this.#allHistory(), { leadId: record.identity.leadId, from, to, configVersion: record.configVersion, ...(record.folded ? { folded: record.folded } : {}) });
   }
 
   /** The webhooks sent about this lead and those still pending, newest first. */

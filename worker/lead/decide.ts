@@ -92,10 +92,13 @@ export function decide(input: DecideInput): Decision {
   const configChanged = before !== null && before.configVersion !== config.version;
   if (configChanged) {
     changed = true;
-    const moved = before.lastView ? diffViews(before.lastView, view(state, scoring, now), now, { kind: "config" }) : [];
+    // The config took effect when it was saved (not when this lead next woke up): the lead moves
+    // there, and settles under it, so what the new config does by then is reported once, as "config".
+    const at = Math.min(now, Math.max(state.clock, config.updatedAt));
+    const moved = before.lastView ? diffViews(before.lastView, view(state, scoring, at), at, { kind: "config" }) : [];
     changes.push(...moved);
-    // The config took effect when it was saved, not when this lead next woke up.
-    recorder.mark(state, Math.min(now, Math.max(state.clock, config.updatedAt)), { kind: "config" }, moved);
+    state = advance(state, scoring, at).state;
+    recorder.mark(state, at, { kind: "config" }, moved);
   }
   const rescored = configChanged ? rescoreOutcome(config.version, changes) : before?.rescored;
 

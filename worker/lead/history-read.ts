@@ -77,8 +77,11 @@ function sampleInstants(entry: HistoryEntry, end: number, most: number): number[
  *
  * @example historyAnswer(entries, { leadId: "ld_1", from: 0, to: Date.now(), configVersion: 3 }).points[0] // { t, score: 20, label: "cold", cause: { kind: "event", ... } }
  */
-export function historyAnswer(entries: readonly HistoryEntry[], query: { leadId: string; from: number; to: number; configVersion: number }): HistoryAnswer {
-  const { from, to } = query;
+export function historyAnswer(entries: readonly HistoryEntry[], query: { leadId: string; from: number; to: number; configVersion: number; folded?: { before: number; last?: HistoryEntry } }): HistoryAnswer {
+  const { to } = query;
+  // What retention folded shows as its newest curve from the cutoff on, never as points of its own.
+  const from = Math.max(query.from, query.folded?.last ? query.folded.before : query.from);
+  if (query.folded?.last) entries = [query.folded.last, ...entries];
   // A stable sort: entries of one instant keep the order they happened in.
   const sorted = [...entries].sort((a, b) => a.t - b.t);
   const first = sorted.findIndex((e) => e.t >= from);
@@ -96,5 +99,5 @@ export function historyAnswer(entries: readonly HistoryEntry[], query: { leadId:
     for (const t of sampleInstants(entry, end, most)) if (t >= from) points.push(pointOf(entry, t, false));
   });
   const transitions = shown.filter((e) => e.t >= from).flatMap((e) => (e.moves ?? []).map((m): HistoryTransition => ({ t: e.t, kind: m.kind, from: m.from, to: m.to, cause: e.cause })));
-  return { leadId: query.leadId, from, to, configVersion: query.configVersion, points, transitions };
+  return { leadId: query.leadId, from: query.from, to, configVersion: query.configVersion, points, transitions };
 }

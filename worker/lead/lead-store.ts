@@ -121,11 +121,12 @@ export class LeadStore {
 
   /** The batch rows received before `cutoff`, oldest first: what retention folds. */
   batchesBefore(cutoff: number): BatchRow[] {
-    return this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, batchKey(cutoff, "")).map(({ k, v }) => ({
-      receivedAt: receivedAtOf(k),
-      firstId: k.slice(BATCH_PREFIX.length + 16),
-      events: JSON.parse(partsOf(v).events) as ScoringEvent[],
-    }));
+    return this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, batchKey(cutoff, "")).map(({ k, v }) => {
+      const parts = partsOf(v);
+      const row: BatchRow = { receivedAt: receivedAtOf(k), firstId: k.slice(BATCH_PREFIX.length + 16), events: JSON.parse(parts.events) as ScoringEvent[] };
+      if (parts.history) row.history = JSON.parse(parts.history) as HistoryEntry[];
+      return row;
+    });
   }
 
   /** Deletes the batch rows received before `cutoff` (retention: the caller folded them first). */

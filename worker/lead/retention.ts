@@ -6,6 +6,7 @@
  */
 import { applyEvents, durationMs, newLeadState, type LeadState, type ScoringConfig } from "../scoring";
 import type { SiteConfig } from "../site/config";
+import type { HistoryEntry } from "./history";
 import type { BatchRow } from "./types";
 
 /** Batch rows are kept this long by default (the site setting `history.retention`). */
@@ -19,6 +20,8 @@ export interface FoldedHistory {
   before: number;
   /** Events folded so far. */
   events: number;
+  /** The newest history entry folded: the timeline still starts from its curve at `before`. */
+  last?: HistoryEntry;
 }
 
 /**
@@ -41,5 +44,6 @@ export function foldRows(folded: FoldedHistory | undefined, rows: readonly Batch
   const base = folded?.state ?? newLeadState();
   const until = Math.max(base.clock, ...events.map((e) => e.ts).filter(Number.isFinite));
   const state = events.length > 0 ? applyEvents(base, events, config, until, { deduplicated: true }).state : base;
-  return { state, before: Math.max(cutoff, folded?.before ?? 0), events: (folded?.events ?? 0) + events.length };
+  const last = rows.flatMap((r) => r.history ?? []).reduce<HistoryEntry | undefined>((newest, e) => (!newest || e.t >= newest.t ? e : newest), folded?.last);
+  return { state, before: Math.max(cutoff, folded?.before ?? 0), events: (folded?.events ?? 0) + events.length, ...(last ? { last } : {}) };
 }
