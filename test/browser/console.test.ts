@@ -74,6 +74,14 @@ async function seedKnownLeads(workerUrl: string): Promise<void> {
   }
 }
 
+/** The data the lead page's score chart draws (the chart puts it on its element: tests read data, not pixels). */
+async function chartSeries(page: Page): Promise<{ ts: number[]; scores: number[]; markers: Array<{ t: number; kind: string; text: string }> }> {
+  const selector = "section[aria-labelledby=chart-title] [data-chart]";
+  // The chart hands its series to its element once it has drawn.
+  await page.waitForFunction((s) => (document.querySelector(s) as any)?.chartSeries !== undefined, selector);
+  return page.locator(selector).evaluate((el: any) => el.chartSeries);
+}
+
 /** Runs the demo shop's journey that makes a visitor hot; answers the visitor's anonymous id. */
 async function hotJourney(shop: Page, workerUrl: string): Promise<string> {
   await shop.goto(`${workerUrl}/pricing.html`);
@@ -105,6 +113,7 @@ describe("the operator console in real Chromium", () => {
   const pageErrors: string[] = [];
   const api = operatorApi(() => worker.url);
   const bearer = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  const apiGet = async (path: string): Promise<any> => (await fetch(`${worker.url}${path}`, { headers: bearer })).json();
 
   beforeAll(async () => {
     receiver = await startReceiver({ secret: DEMO_WEBHOOK_SECRET, respond: () => answer });
@@ -202,8 +211,50 @@ describe("the operator console in real Chromium", () => {
     // Each event says what it earned: the cart add earned cart-add and big-basket.
     const cart = page.locator("tr[data-event]", { hasText: "cart_add" });
     expect(await cart.locator('[data-col="Earned"]').textContent()).toMatch(/cart-add \+20.*big-basket \+10|big-basket \+10.*cart-add \+20/);
-    // No history route on this worker yet: the chart says so instead of drawing anything.
-    await page.getByText("History not available").waitFor();
+    // The chart marks each label change and each webhook sent about the lead, and the page lists those webhooks as delivered.
+    const series = await chartSeries(page);
+    const history = await apiGet(`/v1/sites/demo/leads/${lead.id}/history`);
+    expect(series.markers.filter((m) => m.kind === "label").map((m) => m.t)).toEqual(history.transitions.filter((t: any) => t.kind === "label").map((t: any) => t.t));
+    const { deliveries } = await apiGet(`/v1/sites/demo/leads/${lead.id}/deliveries`);
+    expect(deliveries.filter((d: any) => d.type === "lead.label_changed").map((d: any) => d.current).sort()).toEqual(["hot", "warm"]);
+    await page.locator('[data-deliveries] tr[data-state="delivered"]').first().waitFor();
+    expect(await page.locator("[data-deliveries] tr[data-delivery]").count()).toBe(deliveries.length);
+    expect(series.markers.filter((m) => m.kind === "webhook").map((m) => m.t).sort()).toEqual(deliveries.map((d: any) => d.at).sort());
+  });
+
+  it("draws a lead's score chart from its history: exact at each event, the decay curve between, contributions adding up to the score", async () => {
+    dumpOnFailure();
+    // A person the shop's back end reported over an afternoon: a cart add 5 h ago, a quote request 3 h ago, a chat 1 h ago.
+    const now = Date.now();
+    const ago = (hours: number) => new Date(now - hours * 3_600_000).toISOString();
+    const userId = "marie@example.com";
+    expect((await postSegment(worker.url, "/v1/identify", DEMO_WRITE_KEY, { userId, traits: { name: "Marie Curie", city: "Paris" }, timestamp: ago(6) })).status).toBe(200);
+    for (const [event, hours, properties] of [["cart_add", 5, { sku: "LUM-GRINDER", price: 189 }], ["quote_request", 3, {}], ["chat_open", 1, {}]] as const) {
+      expect((await postSegment(worker.url, "/v1/track", DEMO_WRITE_KEY, { userId, event, properties, timestamp: ago(hours) })).status).toBe(200);
+    }
+    await page.goto(`${worker.url}/console/demo/leads/${encodeURIComponent(userId)}`);
+    await page.getByRole("heading", { level: 1, name: userId }).waitFor();
+    const series = await chartSeries(page);
+    const lead = (await api.getLead("demo", userId)).body;
+    const history = await apiGet(`/v1/sites/demo/leads/${lead.id}/history`);
+    const events = history.points.filter((p: any) => p.cause?.kind === "event" && p.cause.event.name !== "identify");
+    expect(events.map((p: any) => p.cause.event.name)).toEqual(["cart_add", "quote_request", "chat_open"]);
+    // Exact at each event: the chart passes through the recorded score at its instant.
+    for (const p of events) expect(series.scores[series.ts.indexOf(p.t)]).toBe(p.score);
+    // Between the cart add and the quote request (2 h, one half-life of the shop model): the curve falls
+    // sample after sample to about half of what decays, then the quote request lifts it by its 25 points.
+    const [cart, quote] = events;
+    const gap = series.ts.flatMap((t, i) => (t > cart.t && t < quote.t ? [series.scores[i]!] : []));
+    expect(gap.length).toBeGreaterThanOrEqual(8);
+    for (let i = 1; i < gap.length; i++) expect(gap[i]!).toBeLessThan(gap[i - 1]!);
+    expect(gap.at(-1)!).toBeCloseTo(cart.score / 2, 0);
+    expect(quote.score).toBeCloseTo(gap.at(-1)! + 25, 1);
+    // The chart's last sample is the score now, and the rule bars add up to it.
+    const score = Number(await page.locator("[data-score]").first().getAttribute("data-score"));
+    expect(score).toBe(lead.score);
+    const bars = await page.locator(".contributions > .bars > .bar").evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-points"))));
+    expect(Math.round(bars.reduce((a, b) => a + b, 0) * 100)).toBe(Math.round(score * 100));
+    expect(series.scores.at(-1)).toBeCloseTo(score, 1);
     await screenshot(page, "lead");
   });
 
@@ -227,7 +278,10 @@ describe("the operator console in real Chromium", () => {
     const file = await download;
     const exported = JSON.parse(readFileSync((await file.path())!, "utf8"));
     expect(exported).toMatchObject({ userId: "grace@example.com", traits: { name: "Grace Hopper" } });
-    expect(exported).toEqual((await api.getLead("demo", "grace@example.com")).body);
+    // The export is the lead as the API answers it, with its score history.
+    const { history, ...described } = exported;
+    expect(described).toEqual((await api.getLead("demo", "grace@example.com")).body);
+    expect(history.points.filter((p: any) => p.cause).map((p: any) => p.cause.kind)).toContain("event");
 
     // Escape cancels the confirmation and keeps the lead; only the dialog's own button erases.
     await page.getByRole("button", { name: "Erase…" }).focus();

@@ -91,11 +91,16 @@ describe("operator routes the console uses", () => {
     expect(overview.config).toMatchObject({ version: 1, models: [{ id: "shop", labels: ["cold", "warm", "hot"] }] });
   });
 
-  it("answers 404 for a lead's history: the console shows 'history not available'", async () => {
+  it("answers a lead's history for its chart, and 404 for a lead it never saw", async () => {
     const site = uniqueSite();
     await putConfig(site, shopConfig(site));
     await send(site, "visitor-hist-001", [wire("t", "chat_open")]);
     const res = await adminFetch(`/v1/sites/${site}/leads/visitor-hist-001/history`);
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as any;
+    // chat_open is worth 10 points: one recorded point, cold.
+    expect(body.points.filter((p: any) => p.cause).map((p: any) => [p.score, p.label, p.cause.event.name])).toEqual([[10, "cold", "chat_open"]]);
+    expect((await adminFetch(`/v1/sites/${site}/leads/visitor-never-seen/history`)).status).toBe(404);
   });
+});
 });

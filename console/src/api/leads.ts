@@ -1,6 +1,7 @@
 /** Leads through the operator API: the index list, one lead, its history, export and erasure. */
 // Type-only imports: the API answers these shapes; nothing of the worker ends up in the bundle.
 import type { Explanation, ScoringEvent } from "../../../worker/scoring/types";
+import type { LeadDelivery } from "../../../worker/lead/sent-log";
 import type { LeadIndexEntry } from "../../../worker/site/SiteObject";
 import type { LeadHistory } from "../chart/history-series";
 import { ApiError, api, request, sitePath } from "./http";
@@ -54,10 +55,11 @@ export async function getLead(site: string, ref: string): Promise<LeadDetail | n
   }
 }
 
-/** The lead exactly as the API answers it, as text, for the export download. */
+/** The lead exactly as the API answers it, with its score history, as text, for the export download. */
 export async function exportLead(site: string, ref: string): Promise<string> {
-  const body = await (await request(sitePath(site, `/leads/${encodeURIComponent(ref)}`))).json();
-  return `${JSON.stringify(body, null, 2)}\n`;
+  const path = sitePath(site, `/leads/${encodeURIComponent(ref)}`);
+  const [body, history] = (await Promise.all([(await request(path)).json(), (await request(`${path}/history`)).json()])) as [Record<string, unknown>, unknown];
+  return `${JSON.stringify({ ...body, history }, null, 2)}\n`;
 }
 
 /** Erases everything kept about the person, merged ids included; answers the lead ids erased. */
@@ -65,9 +67,20 @@ export async function eraseLead(site: string, ref: string): Promise<string[]> {
   return (await api<{ erased: string[] }>(sitePath(site, `/leads/${encodeURIComponent(ref)}`), { method: "DELETE" })).erased;
 }
 
+export type { LeadDelivery };
+
 /**
- * The lead's score history, or null when the worker has no history route (404): the chart then
- * says so rather than drawing anything made up.
+ * The webhooks sent about a lead (delivered or dead-lettered, the last 50) and those still pending, newest first.
+ *
+ * @example const deliveries = await getDeliveries("demo", "ld_3f2a…") // [{ type: "lead.label_changed", state: "delivered", … }]
+ */
+export async function getDeliveries(site: string, leadId: string): Promise<LeadDelivery[]> {
+  return (await api<{ deliveries: LeadDelivery[] }>(sitePath(site, `/leads/${encodeURIComponent(leadId)}/deliveries`))).deliveries;
+}
+
+/**
+ * The lead's score history (sampled by the worker between its recorded points), or null when the
+ * lead is gone (404): the chart then says so rather than drawing anything made up.
  */
 export async function getHistory(site: string, leadId: string): Promise<LeadHistory | null> {
   try {

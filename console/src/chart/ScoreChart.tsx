@@ -4,7 +4,7 @@ import { dateTime, points } from "../format";
 import type { ChartSeries } from "./history-series";
 
 const BAND_COLOURS = ["#7c8aa5", "#d08a00", "#c2362b", "#6b46c1", "#2f855a"];
-const MARKER_COLOURS: Record<string, string> = { label: "#c2362b", stage: "#2b6cb0", disqualified: "#4a5568" };
+const MARKER_COLOURS: Record<string, string> = { label: "#c2362b", stage: "#2b6cb0", disqualified: "#4a5568", webhook: "#2f855a" };
 const HEIGHT = 260;
 
 /** Horizontal band lines with their names, drawn under the curve. */
@@ -28,7 +28,7 @@ function drawBands(u: uPlot, series: ChartSeries) {
   ctx.restore();
 }
 
-/** A marker per transition: a dot on the curve and a short tick to the axis. */
+/** A marker per transition (a dot on the curve and a short tick to the axis) and per webhook sent. */
 function drawMarkers(u: uPlot, series: ChartSeries) {
   const { ctx, bbox } = u;
   ctx.save();
@@ -38,6 +38,18 @@ function drawMarkers(u: uPlot, series: ChartSeries) {
     if (x < bbox.left || x > bbox.left + bbox.width) continue;
     ctx.fillStyle = MARKER_COLOURS[m.kind] ?? MARKER_COLOURS.label!;
     ctx.beginPath();
+    // A webhook is a small diamond at the top edge, so it never hides the change it reports.
+    if (m.kind === "webhook") {
+      const r = 4 * uPlot.pxRatio;
+      const top = bbox.top + r;
+      ctx.moveTo(x, top - r);
+      ctx.lineTo(x + r, top);
+      ctx.lineTo(x, top + r);
+      ctx.lineTo(x - r, top);
+      ctx.closePath();
+      ctx.fill();
+      continue;
+    }
     ctx.arc(x, y, 5 * uPlot.pxRatio, 0, 2 * Math.PI);
     ctx.fill();
     ctx.fillRect(x - uPlot.pxRatio / 2, bbox.top + bbox.height - 6 * uPlot.pxRatio, uPlot.pxRatio, 6 * uPlot.pxRatio);

@@ -4,12 +4,16 @@
  * label or stage transition. Pure, so it is tested on fixtures without a browser.
  *
  * The input is the history shape of `GET /v1/sites/{site}/leads/{lead}/history`: points `{t, score}`
- * and transitions `{t, kind, from, to, cause}`, times in ms.
+ * and transitions `{t, kind, from, to, cause}`, times in ms. That endpoint samples each point's own
+ * curve itself (a score may decay with several half-lives at once), so its points are drawn as they
+ * are (`sampled`); a simulated timeline has only the steps, and the decay between them is drawn here.
  */
 
 export interface HistoryPoint {
   t: number;
   score: number;
+  /** Present on the points the worker recorded (an event, a crossing, a config change); absent on samples of the curve. */
+  cause?: unknown;
 }
 
 export interface HistoryTransition {
@@ -55,6 +59,10 @@ export interface SeriesOptions {
   until?: number;
   /** Samples drawn inside each decaying stretch. */
   samples?: number;
+  /** The points already sample the curve (the history endpoint's): drawn exactly as they are. */
+  sampled?: boolean;
+  /** Webhooks sent about the lead: a marker each, at the instant its message names. */
+  webhooks?: Array<{ t: number; text: string }>;
 }
 
 /** Scores are shown with two decimals: closer than this is "the same score". */
@@ -81,6 +89,7 @@ export function historySeries(history: LeadHistory, bands: BandLine[], options: 
   const decayed = (a: HistoryPoint, t: number) => (h ? a.score * 2 ** (-(t - a.t) / h) : a.score);
   points.forEach((a, i) => {
     push(a.t, a.score);
+    if (options.sampled) return;
     const b = points[i + 1];
     if (!b) {
       // After the last point: the score now, as decay makes it.
@@ -103,7 +112,10 @@ export function historySeries(history: LeadHistory, bands: BandLine[], options: 
     ts,
     scores,
     bands: bands.filter((b) => Number.isFinite(b.min)).sort((x, y) => x.min - y.min),
-    markers: history.transitions.map((tr) => ({ t: tr.t, score: scoreAt(ts, scores, tr.t), kind: tr.kind, text: transitionText(tr) })),
+    markers: [
+      ...history.transitions.map((tr) => ({ t: tr.t, score: scoreAt(ts, scores, tr.t), kind: tr.kind, text: transitionText(tr) })),
+      ...(options.webhooks ?? []).map((w) => ({ t: w.t, score: scoreAt(ts, scores, w.t), kind: "webhook", text: w.text })),
+    ].sort((a, b) => a.t - b.t),
   };
 }
 

@@ -1,7 +1,7 @@
 /** Known label names get their colour; any other label (a custom band) reads as neutral. */
 const TONES: Record<string, string> = {
   cold: "cold", unqualified: "cold", warm: "warm", intermediate: "warm", hot: "hot", qualified: "hot", disqualified: "muted",
-  active: "ok", disabled: "bad",
+  active: "ok", disabled: "bad", delivered: "ok", "dead letter": "bad",
 };
 
 /** A label, stage or state as a small coloured tag. */

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "preact/hooks";
-import { halfLifeMs, loadConfig } from "../api/config";
-import { eraseLead, exportLead, getHistory, getLead, type LeadDetail, type LeadEvent } from "../api/leads";
+import { loadConfig } from "../api/config";
+import { eraseLead, exportLead, getDeliveries, getHistory, getLead, type LeadDelivery, type LeadDetail, type LeadEvent } from "../api/leads";
 import { historySeries } from "../chart/history-series";
 import { ScoreChart } from "../chart/ScoreChart";
 import { Badge } from "../components/Badge";
@@ -44,19 +44,55 @@ function EventRow({ event, earned }: { event: LeadEvent; earned: Array<{ rule: s
   );
 }
 
-function History({ site, lead, halfLife, bands }: { site: string; lead: LeadDetail; halfLife: number; bands: Array<{ name: string; min: number }> }) {
+/** What a webhook marker and row say: its type and change ("lead.label_changed warm → hot"). */
+function deliveryText(d: LeadDelivery): string {
+  const change = d.previous === null || d.previous === undefined ? (d.current ?? "") : `${d.previous} → ${d.current ?? "none"}`;
+  return `${d.type} ${change} to ${d.endpointId} (${d.state})`;
+}
+
+function History({ site, lead, bands, deliveries }: { site: string; lead: LeadDetail; bands: Array<{ name: string; min: number }>; deliveries: LeadDelivery[] }) {
   const history = useAsync(() => getHistory(site, lead.id), [site, lead.id]);
-  const series = useMemo(() => (history.data ? historySeries(history.data, bands, { halfLifeMs: halfLife, until: Date.now() }) : null), [history.data, bands, halfLife]);
+  const series = useMemo(
+    () => (history.data ? historySeries(history.data, bands, { sampled: true, webhooks: deliveries.map((d) => ({ t: d.at, text: deliveryText(d) })) }) : null),
+    [history.data, bands, deliveries],
+  );
   if (history.error) return <ErrorNote error={history.error} title="Could not load the score history" />;
   if (history.loading && !history.data) return <Loading what="the score history" />;
-  if (!series) return <Notice>History not available: this worker does not keep a score history yet, so there is no chart to draw. The score, its reasons and the recent events below are current.</Notice>;
-  return <ScoreChart series={series} caption={`Score of ${who(lead)} over time, with the label lines`} />;
+  if (!series || series.ts.length === 0) return <Notice>No score history kept for this lead (it may have been erased, or its history is older than the site's retention).</Notice>;
+  return <ScoreChart series={series} caption={`Score of ${who(lead)} over time: exact at each event, the decay between, the label lines, a dot per change and a diamond per webhook`} />;
+}
+
+const STATE_TEXT: Record<LeadDelivery["state"], string> = { pending: "pending", retrying: "retrying", delivered: "delivered", dead: "dead letter" };
+
+/** The webhooks sent about the lead, newest first, with their delivery state. */
+function Deliveries({ deliveries }: { deliveries: LeadDelivery[] }) {
+  if (deliveries.length === 0) return <p class="muted">No webhook was sent about this lead.</p>;
+  return (
+    <table class="events" data-deliveries>
+      <TableHead columns={["When", "Webhook", "Endpoint", "State"]} />
+      <tbody>
+        {deliveries.map((d) => (
+          <tr key={`${d.messageId}-${d.endpointId}`} data-delivery={d.messageId} data-state={d.state}>
+            <td data-col="When"><time dateTime={new Date(d.at).toISOString()} title={dateTime(d.at)}>{shortDateTime(d.at)}</time></td>
+            <td data-col="Webhook"><code>{d.type}</code> {d.previous ? `${d.previous} → ${d.current}` : (d.current ?? "")}</td>
+            <td data-col="Endpoint"><code>{d.endpointId}</code></td>
+            <td data-col="State">
+              <Badge value={STATE_TEXT[d.state]} kind="state" />
+              {d.attempts > 1 && <span class="muted"> after {d.attempts} attempts</span>}
+              {d.lastError && d.state !== "delivered" && <span class="muted"> · {d.lastError}</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 /** One lead: why it has its score (a bar per rule), what it did, who it is, and export or erase. */
 export function Lead({ site, leadRef }: { site: string; leadRef: string }) {
   const lead = useAsync(() => getLead(site, leadRef), [site, leadRef]);
   const config = useAsync(() => loadConfig(site), [site]);
+  const deliveries = useAsync(() => (lead.data ? getDeliveries(site, lead.data.id) : Promise.resolve([])), [site, lead.data?.id]);
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<Error | null>(null);
   if (lead.error) return <ErrorNote error={lead.error} title="Could not load the lead" />;
@@ -103,7 +139,7 @@ export function Lead({ site, leadRef }: { site: string; leadRef: string }) {
       {e.disqualified && <Notice tone="warn">Disqualified by {e.disqualifiedBy?.join(", ") ?? "a rule"}.</Notice>}
       <section aria-labelledby="chart-title" class="card">
         <h2 id="chart-title">Score over time</h2>
-        <History site={site} lead={l} halfLife={halfLifeMs(model)} bands={bands} />
+        {deliveries.data ? <History site={site} lead={l} bands={bands} deliveries={deliveries.data} /> : deliveries.error ? <ErrorNote error={deliveries.error} title="Could not load the webhooks sent" /> : <Loading what="the score history" />}
       </section>
       <div class="columns">
         <section aria-labelledby="why-title" class="card">
@@ -155,6 +191,10 @@ export function Lead({ site, leadRef }: { site: string; leadRef: string }) {
           </table>
         )}
         <p class="muted">“Earned” is what each rule gave when the event counted; decay has since lowered some of it (see the bars above).</p>
+      </section>
+      <section aria-labelledby="hooks-title" class="card">
+        <h2 id="hooks-title">Webhooks sent</h2>
+        {deliveries.error ? <ErrorNote error={deliveries.error} title="Could not load the webhooks sent" /> : deliveries.data ? <Deliveries deliveries={deliveries.data} /> : <Loading what="the webhooks sent" />}
       </section>
       <ConfirmDialog open={confirming} title={`Erase ${who(l)}?`} confirmLabel="Erase everything" onConfirm={onErase} onCancel={() => setConfirming(false)}>
         <p>Everything kept about this person goes: events, score, traits, promo code and the {l.anonymousIds.length} anonymous id(s) merged into it. This cannot be undone. Webhooks already sent stay with their receivers.</p>
