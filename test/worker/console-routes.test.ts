@@ -103,4 +103,3 @@ describe("operator routes the console uses", () => {
     expect((await adminFetch(`/v1/sites/${site}/leads/visitor-never-seen/history`)).status).toBe(404);
   });
 });
-});
