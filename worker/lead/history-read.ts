@@ -39,11 +39,11 @@ export interface HistoryAnswer {
 
 /** Samples drawn between two points at most; fewer when a long history would make the answer big. */
 const MAX_SAMPLES_PER_GAP = 48;
-const MIN_SAMPLES_PER_GAP = 4;
+const MIN_SAMPLES_PER_GAP = 8;
 /** Roughly the most points one answer holds. */
 const MAX_POINTS = 6000;
-/** A sample every quarter of the half-life that shapes the curve: a smooth exponential on any chart. */
-const SAMPLES_PER_HALF_LIFE = 4;
+/** A sample every eighth of the half-life that shapes the curve: a smooth exponential on any chart. */
+const SAMPLES_PER_HALF_LIFE = 8;
 
 function pointOf(entry: HistoryEntry, t: number, recorded: boolean): HistoryPoint {
   const point: HistoryPoint = { t, score: recorded ? entry.score : curveScore(entry.shape, entry.t, t), label: entry.label, stage: entry.stage, model: entry.model, configVersion: entry.v };
@@ -52,7 +52,7 @@ function pointOf(entry: HistoryEntry, t: number, recorded: boolean): HistoryPoin
 }
 
 /**
- * Instants to sample the curve of `entry` in (entry.t, end]: a quarter of the half-life that bends it
+ * Instants to sample the curve of `entry` in (entry.t, end]: an eighth of the half-life that bends it
  * most at each step (so a fast decay is drawn finely and its long tail coarsely), each absence step
  * and the instant before it, and `end` itself.
  */

@@ -106,8 +106,8 @@ describe("historyAnswer", () => {
       [4 * HOUR, 12.5 + 20],
     ]);
     const between = answer.points.filter((p) => !p.cause && p.t < 4 * HOUR);
-    // A sample every quarter half-life: 10 + 40 * 2^-(t / 1 h).
-    expect(between.length).toBeGreaterThanOrEqual(4 * 4);
+    // A sample every eighth of a half-life: 10 + 40 * 2^-(t / 1 h).
+    expect(between.length).toBeGreaterThanOrEqual(4 * 8);
     for (const p of between) expect(p.score).toBeCloseTo(10 + 40 * 2 ** (-p.t / HOUR), 2);
     expect(between.at(-1)!.t).toBe(4 * HOUR - 1);
     expect(answer.points.at(-1)).toMatchObject({ t: 6 * HOUR, score: Math.round((10 + 22.5 / 4) * 100) / 100 });
