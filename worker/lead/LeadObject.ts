@@ -40,6 +40,8 @@ export class LeadObject extends DurableObject<Env> {
   #inAlarm = false;
   /** The next decay crossing as the last decision computed it; undefined until one ran here. */
   #crossingAt: number | null | undefined = undefined;
+  /** When the oldest batch row passes the site's retention; undefined until this object looked. */
+  #retentionDue: number | null | undefined = undefined;
   /** Deliveries being attempted, so an alarm and a request never send the same one at once. */
   #inFlight = new Set<string>();
   /** Deliveries asked for while an earlier attempt of them was in flight: attempted once it settles. */
@@ -258,8 +260,9 @@ export class LeadObject extends DurableObject<Env> {
       });
     }
     this.#record = d.record;
-    // Storage grows only when a batch row is written: that is when old ones are folded away.
-    if (d.batch) this.#applyRetention(input.config.config, now);
+    // Storage grows only when a batch row is written: that is when old ones are folded away (and
+    // once per wake-up, to learn when the oldest row falls due).
+    if (d.batch || this.#retentionDue === undefined) this.#applyRetention(input.config.config, now);
     this.#crossingAt = d.crossingAt;
     for (const event of d.batch?.events ?? []) {
       known.delete(event.id);
@@ -316,16 +319,20 @@ export class LeadObject extends DurableObject<Env> {
    */
   #applyRetention(config: SiteConfig, now: number): void {
     const record = this.#record;
+    if (!record) return;
     const cutoff = retentionCutoff(config, now);
-    if (!record || (record.folded && record.folded.before >= cutoff)) return;
     const rows = this.#store.batchesBefore(cutoff);
-    if (rows.length === 0) return;
-    const next = { ...record, folded: foldRows(record.folded, rows, config, cutoff) };
-    this.ctx.storage.transactionSync(() => {
-      this.#store.deleteBatchesBefore(cutoff);
-      this.#store.saveRecord(next);
-    });
-    this.#record = next;
+    if (rows.length > 0) {
+      const next = { ...record, folded: foldRows(record.folded, rows, config, cutoff) };
+      this.ctx.storage.transactionSync(() => {
+        this.#store.deleteBatchesBefore(cutoff);
+        this.#store.saveRecord(next);
+      });
+      this.#record = next;
+    }
+    // A quiet lead's old rows go at their time too: the alarm wakes it then.
+    const oldest = this.#store.oldestBatchAt();
+    this.#retentionDue = oldest === null ? null : oldest + (now - cutoff);
   }
 
   #save(record: LeadRecord): void {
@@ -340,7 +347,8 @@ export class LeadObject extends DurableObject<Env> {
   #planAlarm(now: number, options: { mayMoveLater?: boolean; inAlarm?: boolean } = {}): void {
     if (this.#inAlarm) return;
     const record = this.#record;
-    const at = planAlarm({ outboxDueAt: record ? earliestDue(record.outbox) : null, crossingAt: this.#crossingAt ?? null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
+    const due = [this.#crossingAt ?? null, this.#retentionDue ?? null].filter((t): t is number => t !== null);
+    const at = planAlarm({ outboxDueAt: record ? earliestDue(record.outbox) : null, crossingAt: due.length > 0 ? Math.min(...due) : null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
     if (at === null) return;
     this.#alarmAt = at;
     void this.#store.setAlarm(at);

@@ -129,6 +129,12 @@ export class LeadStore {
     });
   }
 
+  /** The instant the oldest batch row was received, or null when there is none. */
+  oldestBatchAt(): number | null {
+    const row = this.#exec<{ k: string }>("SELECT k FROM kv WHERE k > ? AND k < ? ORDER BY k LIMIT 1", BATCH_PREFIX, BATCH_END)[0];
+    return row ? receivedAtOf(row.k) : null;
+  }
+
   /** Deletes the batch rows received before `cutoff` (retention: the caller folded them first). */
   deleteBatchesBefore(cutoff: number): void {
     this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, batchKey(cutoff, ""));
