@@ -48,6 +48,9 @@ describe("the OpenAPI document against the worker", () => {
     await conforms(await adminFetch(`/v1/sites/${site}/simulate`, { method: "POST", headers: json, body: JSON.stringify({ events }) }), "post", "/v1/sites/{site}/simulate");
     await conforms(await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters`), "get", "/v1/sites/{site}/webhooks/{endpoint}/dead-letters");
     await conforms(await adminFetch(`/v1/sites/${site}/webhooks/main/dead-letters/redeliver`, { method: "POST" }), "post", "/v1/sites/{site}/webhooks/{endpoint}/dead-letters/redeliver");
+    await conforms(await adminFetch(`/v1/sites/${site}/leads/visitor-openapi01/history`), "get", "/v1/sites/{site}/leads/{lead}/history");
+    await conforms(await adminFetch(`/v1/sites/${site}/leads/visitor-openapi01/history?from=9&to=1`), "get", "/v1/sites/{site}/leads/{lead}/history");
+    await conforms(await adminFetch(`/v1/sites/${site}/leads/visitor-openapi01/deliveries`), "get", "/v1/sites/{site}/leads/{lead}/deliveries");
     await conforms(await adminFetch(`/v1/sites/${site}/leads/visitor-openapi01`, { method: "DELETE" }), "delete", "/v1/sites/{site}/leads/{lead}");
 
     // The Segment endpoints' successes are checked where their sites live (identity, config-api tests); here, a refusal.

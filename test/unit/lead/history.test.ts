@@ -7,7 +7,7 @@ import { foldRows } from "../../../worker/lead/retention";
 import { leadDeliveries, withSent } from "../../../worker/lead/sent-log";
 import { applyEvents, curveScore, newLeadState, shapeAt, view } from "../../../worker/scoring";
 import { siteConfigSchema } from "../../../worker/site/config";
-import { ev, MemoryLead, page, stored, T0 } from "./fixtures";
+import { ev, MemoryLead, page, request, stored, T0 } from "./fixtures";
 
 const HOUR = 3_600_000;
 
@@ -141,6 +141,25 @@ describe("retention", () => {
     const fromScratch = applyEvents(newLeadState(), [...events, ...later], config, T0 + 3 * HOUR, { deduplicated: true }).state;
     expect(view(fromFold, config, T0 + 3 * HOUR).score).toBe(view(fromScratch, config, T0 + 3 * HOUR).score);
     expect(folded).toMatchObject({ before: T0 + HOUR, events: 3 });
+  });
+
+  it("lets a merge re-score the union from the known lead's folded state: nothing it folded is lost", () => {
+    const config = stored();
+    const mine = [page("/pricing", T0), ev("chat_open", T0 + 1)];
+    const known = new MemoryLead(config);
+    known.run({ request: request(mine, { userId: "ann@example.com", anonymousId: null }), now: T0 + 2 });
+    // Retention folded the known lead's rows: its events are in no list any more.
+    known.record = { ...known.record!, pending: [], folded: foldRows(undefined, [{ receivedAt: T0, firstId: mine[0]!.id, events: mine }], config.config, T0 + HOUR) };
+    known.history = [];
+    const visitor = [ev("cart_add", T0 + 2 * HOUR)];
+    const absorbed = { events: visitor, anonymousIds: ["visitor-0002"], mergedInto: null, leadId: "a_visitor", promos: [], lastView: null };
+    const merged = known.run({ request: request([], { userId: "ann@example.com", anonymousId: "visitor-0002" }), absorbed, now: T0 + 3 * HOUR });
+    const all = applyEvents(newLeadState(), [...mine, ...visitor], config.config, T0 + 3 * HOUR, { deduplicated: true }).state;
+    // 30 + 10 + 25, each decayed from its own instant: the union as if nothing had been folded.
+    expect(view(merged.record.state, config.config, T0 + 3 * HOUR).score).toBe(view(all, config.config, T0 + 3 * HOUR).score);
+    // The visitor's events join a batch row with the known lead's own points and the merge point (the
+    // known lead had a history of its own, so the visitor's is not taken over).
+    expect(merged.batch!.history!.map((e) => e.cause.kind)).toEqual(["event", "event", "merge"]);
   });
 
   it("is a site setting of at least 7 days", () => {
