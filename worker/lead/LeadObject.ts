@@ -321,17 +321,17 @@ export class LeadObject extends DurableObject<Env> {
     const record = this.#record;
     if (!record) return;
     const cutoff = retentionCutoff(config, now);
-    const rows = this.#store.batchesBefore(cutoff);
-    if (rows.length > 0) {
-      const next = { ...record, folded: foldRows(record.folded, rows, config, cutoff) };
+    let oldest = this.#store.oldestBatchAt();
+    if (oldest !== null && oldest < cutoff) {
+      const next = { ...record, folded: foldRows(record.folded, this.#store.batchesBefore(cutoff), config, cutoff) };
       this.ctx.storage.transactionSync(() => {
         this.#store.deleteBatchesBefore(cutoff);
         this.#store.saveRecord(next);
       });
       this.#record = next;
+      oldest = this.#store.oldestBatchAt();
     }
     // A quiet lead's old rows go at their time too: the alarm wakes it then.
-    const oldest = this.#store.oldestBatchAt();
     this.#retentionDue = oldest === null ? null : oldest + (now - cutoff);
   }
 
