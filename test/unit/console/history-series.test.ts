@@ -95,3 +95,30 @@ describe("timelineToHistory", () => {
     expect(history.transitions.map(transitionText)).toEqual(["cold → hot (cart_add)", "hot → warm (decay)"]);
   });
 });
+
+describe("historySeries on the history endpoint's answer", () => {
+  /** What the worker answers: recorded points (with a cause) and its own samples of the curve between. */
+  const SAMPLED: LeadHistory = {
+    points: [
+      { t: T0, score: 40, cause: { kind: "event" } },
+      { t: T0 + H / 2, score: Math.round(40 * 2 ** -0.5 * 100) / 100 },
+      { t: T0 + H - 1, score: 20 },
+      { t: T0 + H, score: 20 + 25, cause: { kind: "event" } },
+    ],
+    transitions: [{ t: T0 + H, kind: "label", from: "cold", to: "warm", cause: { kind: "event", event: { name: "quote_request" } } }],
+  };
+
+  it("draws the worker's samples as they are, adding none of its own", () => {
+    const series = historySeries(SAMPLED, BANDS, { sampled: true, halfLifeMs: H });
+    expect(series.ts).toEqual(SAMPLED.points.map((p) => p.t));
+    expect(series.scores).toEqual(SAMPLED.points.map((p) => p.score));
+  });
+
+  it("marks each webhook sent at its instant, in time order with the transitions", () => {
+    const series = historySeries(SAMPLED, BANDS, { sampled: true, webhooks: [{ t: T0 + H, text: "lead.label_changed cold → warm to crm (delivered)" }] });
+    expect(series.markers.map((m) => [m.t, m.kind, m.score])).toEqual([
+      [T0 + H, "label", 20 + 25],
+      [T0 + H, "webhook", 20 + 25],
+    ]);
+  });
+});
