@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { configIssues } from "../../../worker/scoring";
 import { siteConfigIssues } from "../../../worker/site/config";
 import { verifyIdentityToken } from "../../../worker/identity/token";
+import { historyResponseSchema } from "../../../worker/routes/history-schema";
 import { webhookPayloadSchema } from "../../../worker/webhooks/payload";
 
 const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
@@ -77,6 +78,14 @@ describe("documented configs and payloads", () => {
     const payloads = jsonBlocks.filter((b) => "type" in b && "data" in b);
     expect(payloads.length).toBe(1);
     expect(webhookPayloadSchema.safeParse(payloads[0]).success).toBe(true);
+  });
+
+  it("README's score history example is the history route's answer, its points in time order", () => {
+    const answers = jsonBlocks.filter((b) => "points" in b && "transitions" in b);
+    expect(answers.length).toBe(1);
+    expect(historyResponseSchema.safeParse(answers[0]).error?.issues ?? []).toEqual([]);
+    const ts = answers[0].points.map((p: { t: number }) => p.t);
+    expect(ts).toEqual([...ts].sort((a, b) => a - b));
   });
 });
 
