@@ -1,27 +1,8 @@
+import type { ReportBody } from "../../../worker/site/report-answer";
 import { api, sitePath } from "./http";
 
-export interface BandFigures {
-  name: string;
-  leads: number;
-  conversions: number;
-  rate: number | null;
-  lift: number | null;
-  precision?: number | null;
-  recall?: number | null;
-}
-
-/** The model report as the console reads it (see docs/MEASURING.md). */
-export interface ModelReport {
-  model: string | null;
-  status: "ok" | "no_outcomes_configured" | "no_outcomes_yet";
-  message: string;
-  horizon: string | null;
-  leads: number;
-  conversions: number;
-  baseRate: number | null;
-  auc: number | null;
-  labels: BandFigures[];
-}
+/** The model report as the API answers it (see docs/MEASURING.md). */
+export type ModelReport = ReportBody;
 
 export interface LabelChanges {
   days: Array<{ date: string; changes: Record<string, number> }>;

@@ -1,6 +1,7 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useRef } from "preact/hooks";
 import uPlot from "uplot";
 import type { LabelChangesSeries } from "./label-changes-series";
+import { useUplot } from "./use-uplot";
 
 const BAND_COLOURS = ["#7c8aa5", "#d08a00", "#c2362b", "#6b46c1", "#2f855a", "#4a5568"];
 const HEIGHT = 200;
@@ -28,19 +29,12 @@ function options(series: LabelChangesSeries, width: number): uPlot.Options {
 export function LabelChangesChart({ series, caption }: { series: LabelChangesSeries; caption: string }) {
   const host = useRef<HTMLDivElement>(null);
   const figure = useRef<HTMLElement>(null);
-  useEffect(() => {
-    const el = host.current;
-    if (!el) return;
+  const stackedData = () => {
+    // Read by tests from the element: the data, not pixels.
     (figure.current as unknown as { chartSeries: LabelChangesSeries }).chartSeries = series;
-    const data = [series.days.map((t) => t / 1000), ...[...series.labels].reverse().map((l) => series.stacked[l]!)] as uPlot.AlignedData;
-    const plot = new uPlot(options(series, el.clientWidth || 600), data, el);
-    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: HEIGHT }));
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
-  }, [series]);
+    return [series.days.map((t) => t / 1000), ...[...series.labels].reverse().map((l) => series.stacked[l]!)] as uPlot.AlignedData;
+  };
+  useUplot(host, (width) => options(series, width), stackedData, [series], HEIGHT);
   return (
     <figure class="chart" ref={figure} data-chart="label-changes" data-total={series.total}>
       <div ref={host} class="chart-canvas" role="img" aria-label={caption} />
