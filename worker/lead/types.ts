@@ -1,5 +1,6 @@
 import type { Change, LeadState, LeadView, ScoringEvent } from "../scoring";
 import type { HistoryEntry } from "./history";
+import type { OutcomeWatch } from "../outcomes/watch";
 import type { PromoRecord } from "./promo";
 import type { FoldedHistory } from "./retention";
 import type { SentDelivery } from "./sent-log";
@@ -48,6 +49,8 @@ export interface LeadRecord {
   folded?: FoldedHistory;
   /** Webhooks this lead's outbox settled, newest last (see ./sent-log.ts). */
   sent?: SentDelivery[];
+  /** Whether the lead's outcome is settled, and when its horizon ends (see ../outcomes/watch.ts). */
+  outcome?: OutcomeWatch;
 }
 
 /** What a candidate config would do to one lead's label and stage (null: unchanged). */
