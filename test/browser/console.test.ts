@@ -312,7 +312,6 @@ describe("the operator console in real Chromium", () => {
     const tail = series.scores.slice(-5);
     expect(tail).toEqual([...tail].sort((a: number, b: number) => b - a));
     expect(tail[0] - tail[1]).toBeGreaterThan(tail[3] - tail[4]);
-    await screenshot(page, "scoring");
 
     // A real lead's recent events as the journey: the hot visitor's, from its first page view on /pricing.html.
     await page.getByLabel("A real lead's recent events (e-mail or id)").fill(hotVisitor);
@@ -323,8 +322,37 @@ describe("the operator console in real Chromium", () => {
     await page.getByRole("button", { name: "Run" }).click();
     await eventually(async () => Number(await first.getAttribute("data-score")) === 35 && (await page.locator("[data-simulation] [data-step]").count()) > 4, { what: "the hot visitor's journey re-scored" });
 
+    // A visitor who only viewed pricing is cold under the config in force (20 points, warm starts at 30).
+    const coldContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    const coldPage = await coldContext.newPage();
+    await coldPage.goto(`${worker.url}/pricing.html`);
+    const coldAnon = await coldPage.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
+    await coldContext.close();
+    const cold = await eventually(async () => {
+      const r = await api.getLead("demo", coldAnon);
+      return r.status === 200 && r.body.explanation.contributions.some((c: any) => c.rule === "pricing") ? r.body : undefined;
+    }, { what: "the pricing-only visitor scored" });
+    expect(cold.label).toBe("cold");
+
+    // The first save shows the impact on the real leads and saves nothing: with pricing at 35 that visitor turns warm.
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    const impact = page.locator("[data-impact]");
+    await impact.waitFor();
+    expect(Number(await impact.getAttribute("data-label-changes"))).toBeGreaterThanOrEqual(1);
+    const preview = (await (await fetch(`${worker.url}/v1/sites/demo/rescore/preview`, { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ config, limit: 500 }) })).json()) as any;
+    expect(Number(await impact.getAttribute("data-total"))).toBe(preview.total);
+    expect(Number(await impact.getAttribute("data-label-changes"))).toBe(preview.changed.label);
+    const moved = impact.locator(`tr[data-impact-lead="${cold.id}"]`);
+    await moved.waitFor();
+    expect(await moved.locator('[data-col="Label"] [data-badge="label"]').allTextContents()).toEqual(["cold", "warm"]);
+    expect((await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag")).toBe('"v0"');
+    await screenshot(page, "scoring");
+
+    // The second save publishes what the impact was shown for; the re-score then does what the preview said.
     await page.getByRole("button", { name: "Save and publish" }).click();
     await page.getByText("Published as version 1.").waitFor();
+    await impact.waitFor({ state: "detached" });
+    await eventually(async () => (await api.getLead("demo", coldAnon)).body.label === "warm", { what: "the previewed visitor re-scored warm" });
     const warning = page.locator(`[data-issue-source="warning"][data-issue-path="${warnedPath}"]`);
     await warning.waitFor();
     expect(await warning.getAttribute("data-warning-code")).toBe("segment_event_name");
@@ -359,6 +387,9 @@ describe("the operator console in real Chromium", () => {
     expect(pricingOf(config)).toBe(35);
     config.models.find((m: any) => m.id === "shop").rules.find((r: any) => r.id === "pricing").points = 50;
     await editor.fill(JSON.stringify(config, null, 2));
+    // First its impact, then the save.
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    await page.locator("[data-impact]").waitFor();
     await page.getByRole("button", { name: "Save and publish" }).click();
     await page.getByText("Published as version 2.").waitFor();
 
