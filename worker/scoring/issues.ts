@@ -21,6 +21,7 @@ import {
   type ScoringConfig,
 } from "./schema";
 import { timeRuleIssues, visitIssues } from "./issues-language";
+import { outcomeIssues } from "./issues-outcomes";
 
 export type ConfigIssue = Issue;
 export { jsonPath, type PathPart };
@@ -180,6 +181,7 @@ function modelIssues(model: ModelParts, index: number): ConfigIssue[] {
     ...bandIssues(model.stages, "stages", base, hysteresis, true),
     ...bandIssues(model.grades, "grades", base, 0, false),
     ...CONTENT_STAGES.flatMap((stage) => globIssues(model.contentStages?.[stage], [...base, "contentStages", stage])),
+    ...outcomeIssues(model, base),
   ];
   if (model.combine === "separate" && !model.grades) {
     issues.push({ path: jsonPath([...base, "grades"]), message: 'combine "separate" reports fit as a grade: add grades' });

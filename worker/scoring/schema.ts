@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { absenceRuleSchema, combinedRuleSchema } from "./schema-time-rules";
 import { visitCountSchema, visitSettingsSchema, visitWhenSchema } from "./schema-visits";
+import { outcomesSchema } from "./schema-outcomes";
 
 /** "90m", "36h", "7d", "2w", "30s", "500ms", or a number of hours. */
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
@@ -174,6 +175,7 @@ export const modelSchema = z
     hysteresis: z.number().finite().min(0).optional(),
     disqualifiedLabel: z.string().min(1).max(60).optional(),
     visits: visitSettingsSchema.optional(),
+    outcomes: outcomesSchema.optional(),
   })
   .meta({ id: "Model" });
 
@@ -192,6 +194,7 @@ export type BehaviourRule = z.infer<typeof behaviourRuleSchema>;
 export type FitRule = z.infer<typeof fitRuleSchema>;
 export type { AbsenceRule, CombinedRule, CombinedStep } from "./schema-time-rules";
 export type { VisitCount, VisitSettings, VisitWhen } from "./schema-visits";
+export type { OutcomeTrigger, Outcomes } from "./schema-outcomes";
 export { absenceRuleSchema, combinedRuleSchema, visitCountSchema, visitSettingsSchema, visitWhenSchema };
 export type Band = z.infer<typeof bandSchema>;
 export type When = z.infer<typeof whenSchema>;
