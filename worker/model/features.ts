@@ -4,10 +4,12 @@
  * read from a lead's scoring state at the instant its outcome is judged. Pure: the Lead object replays
  * its own events into the state and answers only these numbers.
  */
+import { leadOutcome } from "../outcomes/outcome";
+import { replay, orderEvents } from "../scoring/apply";
 import { compile, type CompiledModel } from "../scoring/compile";
 import { matches } from "../scoring/condition";
 import type { ScoringConfig } from "../scoring/schema";
-import type { LeadState } from "../scoring/types";
+import type { LeadState, ScoringEvent } from "../scoring/types";
 
 /** A rule the fit weighs: its id, how it is read, and its points in the config as it stands. */
 export interface FeatureColumn {
@@ -56,4 +58,30 @@ export function featureRow(columns: readonly FeatureColumn[], model: CompiledMod
 export function modelFor(config: ScoringConfig, modelId: string | undefined): CompiledModel | undefined {
   const compiled = compile(config);
   return modelId === undefined ? compiled.models[0] : compiled.byId.get(modelId);
+}
+
+/** One decided lead as a fit sees it: its row, whether it converted, and the live score the report ranks it by. */
+export interface OutcomeRow {
+  features: number[];
+  converted: boolean;
+  /** the highest score the model showed before the outcome (LeadOutcome.peak) */
+  score: number;
+}
+
+/**
+ * A lead's row for a fit of `modelId`, from its own events: its outcome under the config (worker/outcomes),
+ * then its rules' hits from the events before the deciding instant (the converting event itself
+ * excluded, so a purchase never predicts itself; a negative counts up to the end of its horizon).
+ * Null while the lead's horizon is open, or when another model judges it.
+ *
+ * @example outcomeRow(events, config, "shop", Date.now()) // { features: [2, 1, 0, 1], converted: true, score: 55 }
+ */
+export function outcomeRow(events: ScoringEvent[], config: ScoringConfig, modelId: string, now: number): OutcomeRow | null {
+  const outcome = leadOutcome(events, config, now);
+  if (!outcome || outcome.kind === "open" || outcome.model !== modelId || outcome.at === undefined) return null;
+  const model = compile(config).byId.get(modelId)!;
+  const at = outcome.at;
+  const before = orderEvents(events).filter((e) => (outcome.kind === "negative" ? e.ts <= at : e.ts < at));
+  const state = replay(before, config, at);
+  return { features: featureRow(featureColumns(model), model, state, at), converted: outcome.kind === "converted", score: outcome.peak };
 }
