@@ -15,6 +15,7 @@ import { rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-config";
 import { adminLeads } from "./admin-leads";
 import { adminRescore } from "./admin-rescore";
+import { adminSuggest } from "./admin-suggest";
 import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
@@ -25,6 +26,7 @@ admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
 admin.route("/", adminLeads);
 admin.route("/", adminRescore);
+admin.route("/", adminSuggest);
 
 admin.get("/v1/sites/:site/leads", async (c) => {
   const site = siteOf(c);

@@ -42,6 +42,7 @@ import { endpointListResponseSchema, overviewResponseSchema, testMessageResponse
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
 import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
 import { sessionResponseSchema, signInRequestSchema } from "./console-session-schema";
+import { suggestRequestSchema, suggestResponseSchema } from "./suggest-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
 type Method = "get" | "put" | "patch" | "post" | "delete";
@@ -82,6 +83,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   AdjustRequest: adjustRequestSchema,
   RequalifyRequest: requalifyRequestSchema,
   RescorePreviewRequest: rescorePreviewRequestSchema,
+  SuggestRequest: suggestRequestSchema,
 };
 
 const errorSchema = z
@@ -118,6 +120,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Overview: overviewResponseSchema,
   RescoreProgress: rescoreProgressSchema,
   RescorePreview: rescorePreviewSchema,
+  Suggestion: suggestResponseSchema,
   Session: sessionResponseSchema,
   SignedOut: z.object({ signedOut: z.literal(true) }),
   OperatorActionResponse: operatorActionResponseSchema,
@@ -168,6 +171,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/v1/sites/{site}/config/rollback", operationId: "rollbackConfig", tag: "config", security: "admin", summary: "Save an earlier version's document again, as a new version", body: { schema: "RollbackRequest", types: JSON_TYPES }, query: configWriteQuerySchema, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS },
   { method: "get", path: "/v1/sites/{site}/rescore", operationId: "getRescore", tag: "config", security: "admin", summary: "Progress of the re-score every config save starts: leads done of total, label and stage changes so far", responses: ok("RescoreProgress"), errors: ADMIN_ERRORS },
   { method: "post", path: "/v1/sites/{site}/rescore/preview", operationId: "previewRescore", tag: "config", security: "admin", summary: "Dry run: how many leads a candidate config would move across a label or stage line, and which (paged); stores nothing", body: { schema: "RescorePreviewRequest", types: JSON_TYPES }, responses: ok("RescorePreview"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
+  { method: "post", path: "/v1/sites/{site}/suggest", operationId: "suggestWeights", tag: "config", security: "admin", summary: "Suggested points per rule from an L2 logistic regression of converting within the horizon, with the held-out AUC of the current and the suggested points and a candidate config; never changes the live config", body: { schema: "SuggestRequest", types: JSON_TYPES, optional: true }, responses: ok("Suggestion"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}/events", operationId: "exportLeadEvents", tag: "leads", security: "admin", summary: "Every event the lead stores, oldest first, a page at a time (pass `next` as `cursor`; at most 500 a page)", query: leadEventsQuerySchema, responses: ok("LeadEvents"), errors: ADMIN_ERRORS },
