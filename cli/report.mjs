@@ -35,7 +35,7 @@ export function flatten(value, prefix = "", out = new Map()) {
 /**
  * The current and the candidate report as one table: figure, current, candidate, difference.
  *
- * @example sideBySide({ auc: 0.71 }, { auc: 0.78 }) // "figure  current  candidate  change\n…\nauc       0.710      0.780  +0.070"
+ * @example sideBySide({ auc: 0.71 }, { auc: 0.78 }) // "figure  current  candidate  change\n…\nauc          0.71       0.78   +0.07"
  */
 export function sideBySide(current, candidate) {
   const a = flatten(current);

@@ -19,21 +19,22 @@ export function table(header, rows) {
 }
 
 /**
- * A number as a report shows it: integers as they are, fractions to 3 places, nothing as "–".
+ * A number as a report shows it: to at most 3 decimal places, nothing as "–".
  *
  * @example formatNumber(0.71234) // "0.712"
+ * @example formatNumber(0.5) // "0.5"
  */
 export function formatNumber(value) {
   if (value === null || value === undefined) return "–";
   if (typeof value !== "number") return String(value);
   if (!Number.isFinite(value)) return "–";
-  return Number.isInteger(value) ? String(value) : value.toFixed(3);
+  return String(Number(value.toFixed(3)));
 }
 
 /**
  * The difference candidate - current, signed, or "" when either is not a number.
  *
- * @example delta(0.71, 0.78) // "+0.070"
+ * @example delta(0.71, 0.78) // "+0.07"
  */
 export function delta(current, candidate) {
   if (typeof current !== "number" || typeof candidate !== "number" || !Number.isFinite(current) || !Number.isFinite(candidate)) return "";
