@@ -142,6 +142,16 @@ describe("the operator console in real Chromium", () => {
     onTestFailed(() => console.error(`--- worker log ---\n${tailLogs(worker)}\n--- page errors ---\n${pageErrors.join("\n")}`));
   }
 
+  /** A new visitor who opens the shop's pricing page and leaves; answers its anonymous id. */
+  async function pricingVisitor(): Promise<string> {
+    const visitorContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(`${worker.url}/pricing.html`);
+    const anon = await visitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
+    await visitorContext.close();
+    return anon;
+  }
+
   async function nav(name: string) {
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name }).click();
     await page.getByRole("heading", { level: 1, name }).waitFor();
@@ -323,11 +333,7 @@ describe("the operator console in real Chromium", () => {
     await eventually(async () => Number(await first.getAttribute("data-score")) === 35 && (await page.locator("[data-simulation] [data-step]").count()) > 4, { what: "the hot visitor's journey re-scored" });
 
     // A visitor who only viewed pricing is cold under the config in force (20 points, warm starts at 30).
-    const coldContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
-    const coldPage = await coldContext.newPage();
-    await coldPage.goto(`${worker.url}/pricing.html`);
-    const coldAnon = await coldPage.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
-    await coldContext.close();
+    const coldAnon = await pricingVisitor();
     const cold = await eventually(async () => {
       const r = await api.getLead("demo", coldAnon);
       return r.status === 200 && r.body.explanation.contributions.some((c: any) => c.rule === "pricing") ? r.body : undefined;
@@ -422,11 +428,7 @@ describe("the operator console in real Chromium", () => {
     dumpOnFailure();
     answer = 503;
     // A visitor who turns warm (pricing is 35 now, warm starts at 30): its webhook fails until it is a dead letter.
-    const shopContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
-    const visitor = await shopContext.newPage();
-    await visitor.goto(`${worker.url}/pricing.html`);
-    const anon = await visitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
-    await shopContext.close();
+    const anon = await pricingVisitor();
     const letter = await eventually(async () => {
       const res = await fetch(`${worker.url}/v1/sites/demo/webhooks/inspector/dead-letters`, { headers: bearer });
       const body = (await res.json()) as { deadLetters: any[] };
@@ -453,11 +455,7 @@ describe("the operator console in real Chromium", () => {
 
     // The endpoint answers 410 Gone: the worker disables it; the console shows it and enables it again.
     answer = 410;
-    const goneContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
-    const goneVisitor = await goneContext.newPage();
-    await goneVisitor.goto(`${worker.url}/pricing.html`);
-    const goneAnon = await goneVisitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
-    await goneContext.close();
+    const goneAnon = await pricingVisitor();
     await eventually(async () => {
       const body = (await (await fetch(`${worker.url}/v1/sites/demo/webhooks`, { headers: bearer })).json()) as { endpoints: Array<{ state: string }> };
       return body.endpoints[0]?.state === "disabled";

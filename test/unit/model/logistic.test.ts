@@ -2,18 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { auc } from "../../../worker/model/auc";
 import { fitLogistic, logOdds, solveSpd } from "../../../worker/model/logistic";
-
-/** A seeded generator (mulberry32), so the "random" data of a test is the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from "../../support/synthetic-site";
 
 /** Rows of hit counts and outcomes drawn from a known logistic model. */
 function drawn(n: number, truth: { intercept: number; weights: number[] }, seed: number): { rows: number[][]; y: number[] } {
