@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { leadIdForAnonymous } from "../../worker/lead/ids";
 import { outcomeRow } from "../../worker/model/features";
 import { suggestWeights } from "../../worker/model/suggest";
+import { RESPONSE_SCHEMAS } from "../../worker/routes/openapi";
 import { segmentBatches, syntheticConfig, syntheticSite } from "../support/synthetic-site";
 import { adminFetch, env, outboxDrained, putConfig, shopConfig, uniqueSite } from "./helpers";
 
@@ -14,6 +15,12 @@ import { adminFetch, env, outboxDrained, putConfig, shopConfig, uniqueSite } fro
 const SITE = "segtest";
 const DAY = 86_400_000;
 const LEADS = 1_000;
+
+/** The answer, checked against the schema the OpenAPI document names for it. */
+function documented(name: "Suggestion" | "Error", body: unknown): any {
+  expect(RESPONSE_SCHEMAS[name]!.safeParse(body).error?.issues ?? []).toEqual([]);
+  return body;
+}
 
 const suggest = (site: string, body?: unknown) =>
   adminFetch(`/v1/sites/${site}/suggest`, { method: "POST", ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }) });
@@ -34,7 +41,7 @@ describe("POST /v1/sites/{site}/suggest", () => {
 
     const res = await suggest(SITE, { trainFraction: 0.7, seed: 3 });
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as any;
+    const answer = documented("Suggestion", await res.json());
     expect(answer.leads).toEqual({ total: LEADS, decided: LEADS, failed: 0 });
     const newsletter = answer.rules.find((r: any) => r.rule === "newsletter");
     expect(newsletter.current).toBe(30);
@@ -72,7 +79,7 @@ describe("POST /v1/sites/{site}/suggest", () => {
     await putConfig(site, shopConfig(site));
     const res = await suggest(site, body);
     expect(res.status).toBe(422);
-    const error = ((await res.json()) as any).error;
+    const error = documented("Error", await res.json()).error;
     expect(error.issues.map((i: any) => i.path)).toContain(path);
   });
 
@@ -81,7 +88,7 @@ describe("POST /v1/sites/{site}/suggest", () => {
     await putConfig(site, shopConfig(site, {}, { outcomes: { horizon: "30d", conversion: [{ event: "purchase" }] } }));
     const res = await suggest(site);
     expect(res.status).toBe(200);
-    const answer = (await res.json()) as any;
+    const answer = documented("Suggestion", await res.json());
     expect(answer).toMatchObject({ model: "shop", leads: { total: 0, decided: 0 }, candidate: null, auc: { current: null, suggested: null } });
     expect(answer.notice).toContain("a fit needs at least 10 of each");
     expect((await SELF.fetch(`https://leadscore.test/v1/sites/${site}/suggest`, { method: "POST" })).status).toBe(401);
