@@ -25,7 +25,7 @@ const COMMON_OPTIONS = {
 };
 
 const COMMANDS = {
-  backtest: { run: backtest, options: BACKTEST_OPTIONS, file: "config.json", extra: "[--sample N] [--seed N]" },
+  backtest: { run: backtest, options: BACKTEST_OPTIONS, file: "config.json", extra: "[--sample N] [--seed N] [--from DATE] [--to DATE] [--model ID] [--limit N]" },
   simulate: { run: simulate, options: SIMULATE_OPTIONS, file: "journey.json", extra: "[--config config.json] [--until ISO-8601]" },
   push: { run: push, options: PUSH_OPTIONS, file: "config.json", extra: '[--if-match \'"v3"\'] [--patch] [--no-notify]' },
 };

@@ -1,5 +1,5 @@
-// `leadscore backtest my-config.json --site shop [--sample 500] [--seed 1]`: the site's stored leads
-// replayed under the config in force and under the file's config, reported side by side.
+// `leadscore backtest my-config.json --site shop [--sample 500] [--seed 1] [--from --to --model --limit]`:
+// the site's stored leads replayed under the config in force and under the file's config, side by side.
 
 import { CliError, EXIT, request, sitePath } from "../api.mjs";
 import { readJsonFile } from "../files.mjs";
@@ -8,6 +8,10 @@ import { changedLeads, sideBySide } from "../report.mjs";
 export const BACKTEST_OPTIONS = {
   sample: { type: "string" },
   seed: { type: "string" },
+  limit: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
+  model: { type: "string" },
 };
 
 /** A whole number option, or a usage error naming it. */
@@ -17,13 +21,23 @@ function wholeNumber(values, name) {
   return { [name]: Number(values[name]) };
 }
 
+/** The options passed on as they are (the worker validates them: a 422 names the one that is wrong). */
+function text(values, ...names) {
+  return Object.fromEntries(names.filter((n) => values[n] !== undefined).map((n) => [n, values[n]]));
+}
+
 /** Runs the backtest and answers the text to print (or the answer itself with --json). */
 export async function backtest({ target, site, file, values }) {
   const config = await readJsonFile(file);
-  const { body } = await request(target, "POST", sitePath(site, "/backtest"), { body: { config, ...wholeNumber(values, "sample"), ...wholeNumber(values, "seed") } });
+  const numbers = { ...wholeNumber(values, "sample"), ...wholeNumber(values, "seed"), ...wholeNumber(values, "limit") };
+  const { body } = await request(target, "POST", sitePath(site, "/backtest"), { body: { config, ...numbers, ...text(values, "from", "to", "model") } });
   if (values.json) return JSON.stringify(body, null, 2);
-  const changed = body.changed ?? [];
-  const lines = [`Backtest of ${file} on site ${site}: the config in force (current) against ${file} (candidate).`, "", sideBySide(body.current, body.candidate), ""];
-  lines.push(changed.length === 0 ? "No lead would change label." : `Leads whose label would change (${changed.length}${body.changedTotal > changed.length ? ` of ${body.changedTotal}` : ""}):\n\n${changedLeads(changed)}`);
+  // The leads that move: a page `{ count, leads, next }`, or a plain list.
+  const listed = Array.isArray(body.changed) ? body.changed : (body.changed?.leads ?? []);
+  const count = Array.isArray(body.changed) ? listed.length : (body.changed?.count ?? listed.length);
+  const replayed = body.leads ? ` ${body.leads.replayed ?? body.leads.total} leads replayed${body.leads.failed ? `, ${body.leads.failed} could not be` : ""}.` : "";
+  const lines = [`Backtest of ${file} on site ${site}: the config in force (current) against ${file} (candidate).${replayed}`, "", sideBySide(body.current, body.candidate), ""];
+  if (count === 0) lines.push("No lead would change label.");
+  else lines.push(`Leads whose label would change: ${count}${listed.length < count ? ` (the first ${listed.length} listed; --limit for more)` : ""}`, "", changedLeads(listed));
   return lines.join("\n");
 }

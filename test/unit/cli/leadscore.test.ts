@@ -124,23 +124,34 @@ describe("leadscore push", () => {
 
 describe("leadscore backtest", () => {
   it("posts the candidate and prints both reports side by side with the difference, and the leads that move", async () => {
+    const report = (auc: number, hot: number, rate: number, median: number) => ({
+      model: "shop", status: "ok", message: "200 leads whose horizon closed", horizon: "30d", leads: 200, conversions: 20, baseRate: 0.1, auc,
+      labels: [{ name: "hot", leads: hot, conversions: 12, rate, lift: rate / 0.1, precision: rate, recall: 0.6, medianTimeToConversionMs: median }],
+      stages: [], weeks: [{ week: "2026-11-02", leads: 50, conversions: 5, rate: 0.1, auc, complete: true }],
+    });
     routes["POST /v1/sites/shop/backtest"] = () => ({
       status: 200,
       body: {
-        current: { leads: 200, conversions: 20, auc: 0.71, labels: [{ label: "hot", leads: 30, conversionRate: 0.4 }] },
-        candidate: { leads: 200, conversions: 20, auc: 0.78, labels: [{ label: "hot", leads: 25, conversionRate: 0.52 }] },
-        changed: [{ leadId: "u_1", userId: "ada@example.com", label: { from: "hot", to: "warm" } }],
+        site: "shop", leads: { total: 200, replayed: 200, failed: 0 },
+        current: report(0.71, 30, 0.4, 3 * 86_400_000),
+        candidate: report(0.78, 25, 0.52, 2.5 * 86_400_000),
+        changed: { count: 3, leads: [{ leadId: "u_1", from: "hot", to: "warm", score: { current: 61, candidate: 45.5 } }], next: "u_1" },
       },
     });
-    const result = await run(withTarget("backtest", file("candidate.json", CONFIG), "--sample", "500"));
+    const result = await run(withTarget("backtest", file("candidate.json", CONFIG), "--sample", "500", "--from", "2026-11-01", "--model", "shop"));
     expect(result).toMatchObject({ code: 0, stderr: "" });
-    expect(seen[0]).toMatchObject({ method: "POST", url: "/v1/sites/shop/backtest", body: { config: CONFIG, sample: 500 } });
+    expect(seen[0]).toMatchObject({ method: "POST", url: "/v1/sites/shop/backtest", body: { config: CONFIG, sample: 500, from: "2026-11-01", model: "shop" } });
     const lines = result.stdout.split("\n");
-    // 0.78 - 0.71 = +0.07; 25 - 30 = -5; 0.52 - 0.4 = +0.12
+    expect(lines).toContain("current: 200 leads whose horizon closed");
+    // 0.78 - 0.71 = +0.07; 25 - 30 = -5; 0.52 - 0.4 = +0.12; lift 0.52 / 0.1 - 0.4 / 0.1 = +1.2
     expect(lines.find((l) => l.startsWith("auc "))).toMatch(/^auc\s+0\.71\s+0\.78\s+\+0\.07$/);
     expect(lines.find((l) => l.startsWith("labels.hot.leads"))).toMatch(/^labels\.hot\.leads\s+30\s+25\s+-5$/);
-    expect(lines.find((l) => l.startsWith("labels.hot.conversionRate"))).toMatch(/^labels\.hot\.conversionRate\s+0\.4\s+0\.52\s+\+0\.12$/);
-    expect(lines.find((l) => l.startsWith("ada@example.com"))).toMatch(/^ada@example\.com\s+label hot → warm$/);
+    expect(lines.find((l) => l.startsWith("labels.hot.rate"))).toMatch(/^labels\.hot\.rate\s+0\.4\s+0\.52\s+\+0\.12$/);
+    expect(lines.find((l) => l.startsWith("labels.hot.lift"))).toMatch(/^labels\.hot\.lift\s+4\s+5\.2\s+\+1\.2$/);
+    expect(lines.find((l) => l.startsWith("labels.hot.median"))).toMatch(/^labels\.hot\.medianTimeToConversionMs\s+3 d\s+2\.5 d$/);
+    expect(lines.find((l) => l.startsWith("weeks.2026-11-02.auc"))).toMatch(/0\.71\s+0\.78\s+\+0\.07$/);
+    expect(lines).toContain("Leads whose label would change: 3 (the first 1 listed; --limit for more)");
+    expect(lines.find((l) => l.startsWith("u_1"))).toMatch(/^u_1\s+hot → warm\s+61 → 45\.5$/);
   });
 
   it("exits 2 on a --sample that is no number, before sending anything", async () => {
