@@ -8,6 +8,10 @@ export const TEST_BINDINGS = {
   TEST_WEBHOOK_SECRET_NEW: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
   // Write keys are "<site>.<secret>": the worker reads the site from the key.
   TEST_WRITE_KEY: "segtest.wk_5f0c2b7e9a1d4c38e2",
+  // The synthetic site of the model report's acceptance test (test/worker/model-report.test.ts).
+  TEST_WRITE_KEY_SYNTH: "synth.wk_81c4e0a95d2b7f36",
+  // The site of test/worker/outcomes.test.ts's server-side purchases.
+  TEST_WRITE_KEY_OUTCOMES: "outsite.wk_3e97a0c5f1d28b64",
   // The demo site's own secrets, as `npm start` generates them into .dev.vars (the README's demo commands run in tests).
   DEMO_WRITE_KEY: "demo.wk_9d2e41c7b05a6f83",
   DEMO_WEBHOOK_SECRET: "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",

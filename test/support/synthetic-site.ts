@@ -12,6 +12,7 @@
  * Σ points_b * count_b, which a test can compute without the engine.
  */
 import type { ScoringConfig, ScoringEvent } from "../../worker/scoring";
+import { seededRandom } from "../../worker/site/sample";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -68,21 +69,8 @@ export interface SyntheticSiteOptions {
   spreadDays?: number;
 }
 
-/**
- * A small seeded PRNG (mulberry32): the same seed gives the same site on every machine.
- *
- * @example const rand = seeded(7); rand() // 0.0.. to 1, always the same sequence for seed 7
- */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The worker's seeded PRNG (mulberry32): the same seed gives the same site on every machine. */
+export const seeded = seededRandom;
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
@@ -205,19 +193,26 @@ export interface SegmentTrackMessage {
 }
 
 /**
- * The leads' events as `/v1/batch` bodies of at most `perBatch` messages each (well under 500 KB).
+ * The leads' events as `/v1/batch` bodies of about `perBatch` messages each (well under 500 KB),
+ * never splitting a lead: each lead's events reach its object in one request, as a back-fill would.
  *
  * @example for (const body of segmentBatches(leads)) await post("/v1/batch", body)
  */
 export function segmentBatches(leads: SyntheticLead[], perBatch = 400): Array<{ batch: SegmentTrackMessage[] }> {
-  const messages: SegmentTrackMessage[] = leads.flatMap((lead) =>
-    lead.events.map((e): SegmentTrackMessage =>
-      e.name === "page_view"
-        ? { type: "page", anonymousId: lead.id, messageId: e.id, timestamp: new Date(e.ts).toISOString(), properties: { url: e.url ?? "https://shop.example/" } }
-        : { type: "track", anonymousId: lead.id, event: e.name, messageId: e.id, timestamp: new Date(e.ts).toISOString() },
-    ),
-  );
   const bodies: Array<{ batch: SegmentTrackMessage[] }> = [];
-  for (let i = 0; i < messages.length; i += perBatch) bodies.push({ batch: messages.slice(i, i + perBatch) });
+  let batch: SegmentTrackMessage[] = [];
+  for (const lead of leads) {
+    if (batch.length > 0 && batch.length + lead.events.length > perBatch) {
+      bodies.push({ batch });
+      batch = [];
+    }
+    batch.push(...lead.events.map((e) => segmentMessage(lead.id, e)));
+  }
+  if (batch.length > 0) bodies.push({ batch });
   return bodies;
+}
+
+function segmentMessage(anonymousId: string, e: ScoringEvent): SegmentTrackMessage {
+  const base = { anonymousId, messageId: e.id, timestamp: new Date(e.ts).toISOString() };
+  return e.name === "page_view" ? { ...base, type: "page", properties: { url: e.url ?? "https://shop.example/" } } : { ...base, type: "track", event: e.name };
 }

@@ -3,6 +3,8 @@ import type { Env } from "../env";
 import { WindowLimiter } from "../http/rate-limit";
 import type { ScoringEvent } from "../scoring";
 import { loadSiteConfig, loadSiteConfigVersion } from "../site/config-cache";
+import { backtestLead, type BacktestLead } from "../outcomes/backtest-lead";
+import { nextWake, withOutcome } from "../outcomes/lead-outcome";
 import { claimRefused, decide, type DecideInput, type Decision } from "./decide";
 import { describeLead } from "./describe";
 import { eventPage, type EventCursor, type ExportAnswer } from "./export-page";
@@ -185,6 +187,14 @@ export class LeadObject extends DurableObject<Env> {
     return row && { leadId: record.identity.leadId, ...row };
   }
 
+  /** A backtest's replay of this lead's own events under the config in force and `candidate` (../outcomes/backtest-lead.ts); stores nothing. */
+  async backtest(candidate: SiteConfig): Promise<BacktestLead | null> {
+    const record = this.#record;
+    const stored = record && !this.#mergedInto ? await loadSiteConfig(this.env, record.identity.site, Date.now()) : null;
+    if (!record || !stored) return null;
+    return backtestLead(record.identity.leadId, this.#allEvents(), stored.config, candidate, Date.now());
+  }
+
   /** Erases everything this object keeps about the person, and its pending alarm. */
   async erase(): Promise<void> {
     await this.#store.eraseAll();
@@ -239,7 +249,9 @@ export class LeadObject extends DurableObject<Env> {
     const now = input.now;
     const known = this.#knownIds(now);
     const history = input.absorbed?.events.length ? this.#allEvents() : undefined;
-    const d = decide({ ...input, record: this.#record, known, history, random: cryptoBytes });
+    const decided = decide({ ...input, record: this.#record, known, history, random: cryptoBytes });
+    const fresh = [...(input.request?.events ?? []), ...(input.absorbed?.events ?? [])];
+    const d = withOutcome(decided, input.config.config, fresh, () => this.#store.events(), now);
     if (d.batch || d.recordChanged) {
       this.ctx.storage.transactionSync(() => {
         if (d.batch) this.#store.addBatch(d.batch);
@@ -247,7 +259,7 @@ export class LeadObject extends DurableObject<Env> {
       });
     }
     this.#record = d.record;
-    this.#crossingAt = d.crossingAt;
+    this.#crossingAt = nextWake(d);
     for (const event of d.batch?.events ?? []) {
       known.delete(event.id);
       known.set(event.id, d.batch!.receivedAt);

@@ -7,6 +7,8 @@ import { nextAttemptDelay } from "../webhooks/retry-schedule";
 import { sendIndexUpdate } from "./index-batcher";
 import { allowedWebhookHosts, settleAttempt, type AttemptResult, type SettleOptions } from "./outbox";
 import { INDEX_OUTBOX, type Delivery, type LeadIdentity } from "./types";
+import type { LeadOutcome } from "../outcomes/outcome";
+import { OUTCOME_OUTBOX } from "../outcomes/watch";
 
 /**
  * WEBHOOK_RETRY_SCALE compresses the day-long retry schedule (0.0001 turns 10 h into 3.6 s) so tests
@@ -28,6 +30,7 @@ export async function attemptDelivery(env: Env, identity: LeadIdentity, stored: 
     const stored = await sendIndexUpdate(env, identity.site, `${identity.leadId}/${delivery.messageId}`, JSON.parse(delivery.body));
     return stored ? { outcome: "delivered" } : { outcome: "retry", error: "The site object did not store the index update" };
   }
+  if (delivery.endpointId === OUTCOME_OUTBOX) return sendOutcome(env, identity.site, delivery.body);
   const endpoint = stored?.config.webhooks.find((e) => e.id === delivery.endpointId);
   if (!endpoint) return { outcome: "dead", error: "The endpoint is no longer in the site's config" };
   if (stored?.disabledEndpoints.includes(endpoint.id)) return { outcome: "dead", error: "The endpoint is disabled (it answered 410 Gone)" };
@@ -54,6 +57,17 @@ export async function attemptDelivery(env: Env, identity: LeadIdentity, stored: 
   const error = result.error ?? (result.status ? `HTTP ${result.status}` : undefined);
   // Read through an optional field: a receiver's Retry-After, where deliverWebhook reports one.
   return { outcome: result.outcome, ...(error ? { error } : {}), ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
+}
+
+/** A lead's settled outcome to the site's report counters; the site keeps it by lead id, so a repeat counts once. */
+async function sendOutcome(env: Env, site: string, body: string): Promise<AttemptResult> {
+  try {
+    const { leadId, outcome } = JSON.parse(body) as { leadId: string; outcome: LeadOutcome };
+    await siteStub(env, site).recordOutcome(leadId, outcome);
+    return { outcome: "delivered" };
+  } catch (err) {
+    return { outcome: "retry", error: `The site object did not store the outcome: ${(err as Error).message}` };
+  }
 }
 
 /** Keeps what finally failed where an operator can list and redeliver it (the site object). */

@@ -45,7 +45,8 @@ export function settleAttempt(delivery: Delivery, result: AttemptResult, now: nu
   if (result.outcome === "delivered") return { kind: "done" };
   const attempts = delivery.attempts + (result.outcome === "dead" ? 0 : 1);
   const error = (result.error ?? result.outcome).slice(0, 500);
-  const index = delivery.endpointId === INDEX_OUTBOX;
+  // The site object's own deliveries (the index, outcomes) are retried until it takes them.
+  const index = delivery.endpointId.startsWith("#");
   if (!index && result.outcome !== "retry") return { kind: "dead", delivery: { ...delivery, attempts, lastError: error }, error };
   const scheduled = nextAttemptDelay(attempts, options.random ? { random: options.random } : {});
   if (scheduled === null && !index) return { kind: "dead", delivery: { ...delivery, attempts, lastError: error }, error };

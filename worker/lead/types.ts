@@ -1,4 +1,5 @@
 import type { Change, LeadState, LeadView, ScoringEvent } from "../scoring";
+import type { OutcomeWatch } from "../outcomes/watch";
 import type { PromoRecord } from "./promo";
 
 /** Who a lead object belongs to. */
@@ -39,6 +40,8 @@ export interface LeadRecord {
   indexed?: boolean;
   /** What the newest config change did to the lead, so a re-score repeated after a crash counts it once. */
   rescored?: RescoreOutcome;
+  /** Whether the lead's outcome is settled, and when its horizon ends (see ../outcomes/watch.ts). */
+  outcome?: OutcomeWatch;
 }
 
 /** What a candidate config would do to one lead's label and stage (null: unchanged). */

@@ -43,6 +43,7 @@ import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
 import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
 import { sessionResponseSchema, signInRequestSchema } from "./console-session-schema";
 import { suggestRequestSchema, suggestResponseSchema } from "./suggest-schema";
+import { backtestRequestSchema, backtestResponseSchema, labelChangesQuerySchema, labelChangesResponseSchema, reportQuerySchema, reportResponseSchema } from "./report-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
 type Method = "get" | "put" | "patch" | "post" | "delete";
@@ -84,6 +85,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   RequalifyRequest: requalifyRequestSchema,
   RescorePreviewRequest: rescorePreviewRequestSchema,
   SuggestRequest: suggestRequestSchema,
+  BacktestRequest: backtestRequestSchema,
 };
 
 const errorSchema = z
@@ -124,6 +126,9 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Session: sessionResponseSchema,
   SignedOut: z.object({ signedOut: z.literal(true) }),
   OperatorActionResponse: operatorActionResponseSchema,
+  ModelReport: reportResponseSchema,
+  Backtest: backtestResponseSchema,
+  LabelChanges: labelChangesResponseSchema,
 };
 
 const JSON_TYPES = ["application/json"] as const;
@@ -172,6 +177,9 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/rescore", operationId: "getRescore", tag: "config", security: "admin", summary: "Progress of the re-score every config save starts: leads done of total, label and stage changes so far", responses: ok("RescoreProgress"), errors: ADMIN_ERRORS },
   { method: "post", path: "/v1/sites/{site}/rescore/preview", operationId: "previewRescore", tag: "config", security: "admin", summary: "Dry run: how many leads a candidate config would move across a label or stage line, and which (paged); stores nothing", body: { schema: "RescorePreviewRequest", types: JSON_TYPES }, responses: ok("RescorePreview"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "post", path: "/v1/sites/{site}/suggest", operationId: "suggestWeights", tag: "config", security: "admin", summary: "Suggested points per rule from an L2 logistic regression of converting within the horizon, with the held-out AUC of the current and the suggested points and a candidate config; never changes the live config", body: { schema: "SuggestRequest", types: JSON_TYPES, optional: true }, responses: ok("Suggestion"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
+  { method: "get", path: "/v1/sites/{site}/report", operationId: "getModelReport", tag: "report", security: "admin", summary: "Does the score predict? Conversions per label and stage, rate and lift, precision and recall of each label line, AUC, median time to conversion, per week; from counters kept as outcomes settle", query: reportQuerySchema, responses: ok("ModelReport"), errors: [...ADMIN_ERRORS, 422] },
+  { method: "post", path: "/v1/sites/{site}/backtest", operationId: "backtest", tag: "report", security: "admin", summary: "Replay the site's leads (all, or a seeded sample) under the current and a candidate config: both reports side by side and the leads whose label would change; stores nothing", body: { schema: "BacktestRequest", types: JSON_TYPES }, responses: ok("Backtest"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
+  { method: "get", path: "/v1/sites/{site}/label-changes", operationId: "labelChanges", tag: "report", security: "admin", summary: "Leads that moved into each label, per UTC day, over the last `days` days (the console's overview)", query: labelChangesQuerySchema, responses: ok("LabelChanges"), errors: [...ADMIN_ERRORS, 422] },
   { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}/events", operationId: "exportLeadEvents", tag: "leads", security: "admin", summary: "Every event the lead stores, oldest first, a page at a time (pass `next` as `cursor`; at most 500 a page)", query: leadEventsQuerySchema, responses: ok("LeadEvents"), errors: ADMIN_ERRORS },

@@ -3,6 +3,9 @@ import type { Env } from "../env";
 import { leadStub } from "../lead/ids";
 import type { RescoreOutcome } from "../lead/types";
 import type { SiteConfig } from "./config";
+import type { LeadOutcome } from "../outcomes/outcome";
+import type { CounterRow } from "./report-counters";
+import { counterRows, countLabelChange, labelChangesSince, recordOutcome, REPORT_SCHEMA } from "./report-store";
 import { leadIdsAfter, RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
 
 /** A row of the site's lead index: enough to list and sort leads without waking their objects. */
@@ -107,6 +110,7 @@ export class SiteObject extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS dead_letters (message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, lead_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, endpoint_id));
     `);
     this.#sql.exec(RESCORE_SCHEMA);
+    this.#sql.exec(REPORT_SCHEMA);
     // The index's first table had a rowid and an index by score: move its rows over once.
     if (this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leads'").toArray().length > 0) {
       this.#sql.exec("INSERT OR IGNORE INTO lead_index SELECT lead_id, user_id, score, label, stage, updated_at FROM leads");
@@ -230,8 +234,11 @@ export class SiteObject extends DurableObject<Env> {
       this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);
       // A merged lead's codes are the person's now (the entry lists them too; this covers a late one).
       this.#sql.exec("UPDATE promo_codes SET lead_id = ? WHERE lead_id = ?", entry.leadId, id);
+      // The person's outcome is the known lead's now, judged on the union of both histories.
+      recordOutcome(this.#sql, id, null);
     }
     this.#upsertPromos(entry);
+    countLabelChange(this.#sql, entry.leadId, entry.label, entry.updatedAt);
     this.#sql.exec(
       `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at
@@ -270,7 +277,23 @@ export class SiteObject extends DurableObject<Env> {
       this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);
       this.#sql.exec("DELETE FROM promo_codes WHERE lead_id = ?", id);
       this.#sql.exec("DELETE FROM dead_letters WHERE lead_id = ?", id);
+      recordOutcome(this.#sql, id, null);
     }
+  }
+
+  /** A lead's settled outcome for the model report (see ./report-store.ts); idempotent per lead. */
+  recordOutcome(leadId: string, outcome: LeadOutcome): void {
+    recordOutcome(this.#sql, leadId, outcome);
+  }
+
+  /** The model report's counters of one model, weeks [fromWeek, toWeek). */
+  reportCounters(model: string, fromWeek: number, toWeek: number): CounterRow[] {
+    return counterRows(this.#sql, model, fromWeek, toWeek);
+  }
+
+  /** Label changes per UTC day since `fromDay` (days since the epoch). */
+  labelChanges(fromDay: number): Array<{ day: number; label: string; n: number }> {
+    return labelChangesSince(this.#sql, fromDay);
   }
 
   listLeads(options: { label?: string; limit: number }): LeadIndexEntry[] {

@@ -1,0 +1,34 @@
+/**
+ * One lead's part of a backtest, pure: its own events replayed under the config in force and under a
+ * candidate, answered as counts and outcome summaries only (never the events), so nothing of the
+ * person leaves the Lead object but what the report adds up.
+ */
+import { replay, view, type ScoringConfig, type ScoringEvent } from "../scoring";
+import { leadOutcome, type LeadOutcome } from "./outcome";
+
+export interface BacktestSide {
+  outcome: LeadOutcome | null;
+  /** the label and score the lead would show now */
+  label: string;
+  score: number;
+}
+
+export interface BacktestLead {
+  leadId: string;
+  current: BacktestSide;
+  candidate: BacktestSide;
+}
+
+function side(events: ScoringEvent[], config: ScoringConfig, now: number): BacktestSide {
+  const { label, score } = view(replay(events, config, now), config, now);
+  return { outcome: leadOutcome(events, config, now), label, score };
+}
+
+/**
+ * A lead's events under the current and the candidate config, side by side.
+ *
+ * @example backtestLead("l_1", events, live.config, candidate, Date.now()) // { leadId: "l_1", current: { outcome, label: "warm", score: 35 }, candidate: { ... } }
+ */
+export function backtestLead(leadId: string, events: ScoringEvent[], current: ScoringConfig, candidate: ScoringConfig, now: number): BacktestLead {
+  return { leadId, current: side(events, current, now), candidate: side(events, candidate, now) };
+}
