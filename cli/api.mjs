@@ -45,7 +45,11 @@ export async function request(target, method, path, { body, headers = {} } = {})
   throw new CliError(message, BAD_INPUT.has(res.status) ? EXIT.badInput : EXIT.usage, Array.isArray(error.issues) ? error.issues : []);
 }
 
-/** `/v1/sites/{site}` with the site escaped. */
+/**
+ * `/v1/sites/{site}` with the site escaped.
+ *
+ * @example sitePath("shop", "/config") // "/v1/sites/shop/config"
+ */
 export function sitePath(site, rest = "") {
   return `/v1/sites/${encodeURIComponent(site)}${rest}`;
 }

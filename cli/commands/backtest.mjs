@@ -26,7 +26,11 @@ function text(values, ...names) {
   return Object.fromEntries(names.filter((n) => values[n] !== undefined).map((n) => [n, values[n]]));
 }
 
-/** Runs the backtest and answers the text to print (or the answer itself with --json). */
+/**
+ * Runs the backtest and answers the text to print (or the answer itself with --json).
+ *
+ * @example await backtest({ target: { url, token }, site: "shop", file: "my-config.json", values: { sample: "500" } })
+ */
 export async function backtest({ target, site, file, values }) {
   const config = await readJsonFile(file);
   const numbers = { ...wholeNumber(values, "sample"), ...wholeNumber(values, "seed"), ...wholeNumber(values, "limit") };

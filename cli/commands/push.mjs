@@ -18,6 +18,8 @@ function etagOf(value) {
 /**
  * Saves the config and answers what to print: the new version, its summary and its warnings.
  * Without --if-match the version in force is read first, so a save made in between is refused, not lost.
+ *
+ * @example await push({ target: { url, token }, site: "shop", file: "my-config.json", values: { "if-match": "v3" } })
  */
 export async function push({ target, site, file, values }) {
   const config = await readJsonFile(file);

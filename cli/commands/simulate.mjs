@@ -19,7 +19,11 @@ function eventsOf(journey, file) {
 
 const iso = (ms) => new Date(ms).toISOString().replace(".000Z", "Z");
 
-/** Scores the journey and answers the timeline to print (or the answer itself with --json). */
+/**
+ * Scores the journey and answers the timeline to print (or the answer itself with --json).
+ *
+ * @example await simulate({ target: { url, token }, site: "shop", file: "journey.json", values: { config: "my-config.json" } })
+ */
 export async function simulate({ target, site, file, values }) {
   const { events, until: fileUntil } = eventsOf(await readJsonFile(file), file);
   const config = values.config === undefined ? {} : { config: await readJsonFile(values.config) };

@@ -45,7 +45,11 @@ function columnStats(rows: readonly number[][], width: number): { mean: number[]
   return { mean, sd: sd.map(Math.sqrt) };
 }
 
-/** Solves A x = b for a symmetric positive definite A (Cholesky); A and b are not changed. */
+/**
+ * Solves A x = b for a symmetric positive definite A (Cholesky); A and b are not changed.
+ *
+ * @example solveSpd([[4, 2], [2, 3]], [10, 7]) // [2, 1]
+ */
 export function solveSpd(a: readonly number[][], b: readonly number[]): number[] {
   const n = b.length;
   const l = a.map(() => new Array<number>(n).fill(0));
