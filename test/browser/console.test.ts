@@ -490,6 +490,52 @@ describe("the operator console in real Chromium", () => {
     await screenshot(page, "overview");
   });
 
+  it("suggests points fitted to the site's outcomes, puts them in the editor, and shows their impact before anything is saved", async () => {
+    dumpOnFailure();
+    // Sixty visitors of two months ago, so their 30-day horizons are over, in three groups of twenty:
+    // pricing and a cart add (14 bought three days later), pricing only (8 bought), a product only (5 bought).
+    const DAY = 86_400_000;
+    const start = Date.now() - 60 * DAY;
+    const at = (i: number, offset: number) => new Date(start + i * 60_000 + offset).toISOString();
+    const batch = Array.from({ length: 60 }, (_, i) => {
+      const anonymousId = `console-suggest-${String(i).padStart(2, "0")}`;
+      const page = (path: string, offset: number) => ({ type: "page", anonymousId, messageId: `${anonymousId}-${path}`, timestamp: at(i, offset), properties: { url: `${worker.url}${path}` } });
+      const track = (event: string, offset: number) => ({ type: "track", anonymousId, event, messageId: `${anonymousId}-${event}`, timestamp: at(i, offset) });
+      const group = i % 3;
+      const bought = Math.floor(i / 3) < [14, 8, 5][group]!;
+      const visit = [[page("/pricing.html", 0), track("cart_add", 60_000)], [page("/pricing.html", 0)], [page("/products/grinder", 0)]][group]!;
+      return bought ? [...visit, track("purchase", 3 * DAY)] : visit;
+    }).flat();
+    expect((await postSegment(worker.url, "/v1/batch", DEMO_WRITE_KEY, { batch })).status).toBe(200);
+    const suggested = await eventually(async () => {
+      const res = await fetch(`${worker.url}/v1/sites/demo/suggest`, { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ model: "shop" }) });
+      const body = (await res.json()) as any;
+      return body.leads.decided >= 60 ? body : undefined;
+    }, { what: "the sixty visitors decided in the index" });
+    expect(suggested.candidate).not.toBeNull();
+
+    await nav("Scoring");
+    await page.getByLabel("Model").selectOption("shop");
+    await page.getByRole("button", { name: "Suggest points" }).click();
+    const panel = page.locator("[data-suggestion]");
+    await panel.waitFor();
+    expect(Number(await panel.getAttribute("data-auc-suggested"))).toBe(suggested.auc.suggested);
+    const cart = suggested.rules.find((r: any) => r.rule === "cart-add");
+    expect(Number(await panel.locator('tr[data-suggested-rule="cart-add"]').getAttribute("data-suggested"))).toBe(cart.suggested);
+
+    // In the editor, unsaved: the first save shows its impact and saves nothing.
+    const editor = page.getByLabel("Site config (JSON)");
+    const before = (await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag");
+    await panel.getByRole("button", { name: "Put in the editor" }).click();
+    expect(JSON.parse(await editor.inputValue())).toEqual(suggested.candidate);
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    await page.locator("[data-impact]").waitFor();
+    expect((await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag")).toBe(before);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, "scoring-suggest");
+    await page.getByRole("button", { name: "Discard changes" }).click();
+  });
+
   it("signs out: the console asks for the token again and the API refuses the very same cookie", async () => {
     dumpOnFailure();
     const [cookie] = await context.cookies(worker.url);

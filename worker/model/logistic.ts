@@ -16,6 +16,8 @@
 export interface LogisticFit {
   intercept: number;
   weights: number[];
+  /** per column, whether it varied: a column that never did is not fitted (its weight is 0 for want of evidence) */
+  fitted: boolean[];
   iterations: number;
   converged: boolean;
 }
@@ -149,13 +151,13 @@ export function fitLogistic(rows: readonly number[][], outcomes: readonly number
     weights[j] = beta[index + 1]! / sd[j]!;
     intercept -= weights[j]! * mean[j]!;
   });
-  return { intercept, weights, iterations, converged };
+  return { intercept, weights, fitted: sd.map((s) => s > 0), iterations, converged };
 }
 
 /**
  * The fitted log-odds of one row.
  *
- * @example logOdds({ intercept: -2, weights: [1.5], iterations: 5, converged: true }, [2]) // 1
+ * @example logOdds({ intercept: -2, weights: [1.5] }, [2]) // 1
  */
 export function logOdds(fit: Pick<LogisticFit, "intercept" | "weights">, row: readonly number[]): number {
   return fit.intercept + dot(fit.weights, row);

@@ -30,6 +30,8 @@ export interface SuggestedRule extends Omit<FeatureColumn, "points"> {
   /** the rule's points in the config as it stands */
   current: number;
   suggested: number;
+  /** false: the rule never varied among the training leads, so the fit cannot weigh it and its points are kept */
+  fitted: boolean;
   /** the fitted change in log-odds of converting per hit (behaviour) or for a match (fit) */
   weight: number;
 }
@@ -87,14 +89,14 @@ export function suggestWeights<C extends ScoringConfig>(config: C, modelId: stri
   const others = split.training.leads - conversions;
   if (columns.length === 0 || conversions < MIN_PER_CLASS || others < MIN_PER_CLASS) {
     const why = columns.length === 0 ? `model "${modelId}" has no rule with points to weigh` : `the training split holds ${conversions} converted and ${others} unconverted leads; a fit needs at least ${MIN_PER_CLASS} of each`;
-    return { model: modelId, split, rules: columns.map((c) => ({ rule: c.rule, kind: c.kind, current: c.points, suggested: c.points, weight: 0 })), auc: { ...currentAuc, suggested: null }, candidate: null, notice: `No suggestion: ${why}.` };
+    return { model: modelId, split, rules: columns.map((c) => ({ rule: c.rule, kind: c.kind, current: c.points, suggested: c.points, fitted: false, weight: 0 })), auc: { ...currentAuc, suggested: null }, candidate: null, notice: `No suggestion: ${why}.` };
   }
   const fit = fitLogistic(training.map((r) => r.features), training.map((r) => Number(r.converted)), { l2: options.l2 });
-  const suggested = pointsFromWeights(fit.weights, current);
+  const suggested = pointsFromWeights(fit.weights, current, fit.fitted);
   return {
     model: modelId,
     split,
-    rules: columns.map((c, j) => ({ rule: c.rule, kind: c.kind, current: c.points, suggested: suggested[j]!, weight: fit.weights[j]! })),
+    rules: columns.map((c, j) => ({ rule: c.rule, kind: c.kind, current: c.points, suggested: suggested[j]!, fitted: fit.fitted[j]!, weight: fit.weights[j]! })),
     auc: { ...currentAuc, suggested: judge(suggested) },
     candidate: withPoints(config, modelId, new Map(columns.map((c, j) => [c.rule, suggested[j]!]))),
   };

@@ -16,6 +16,7 @@ import { schemaChecker } from "../editor/schema-issues";
 import { dateTime, plural, points, timeOnDay } from "../format";
 import { ConfigVersions } from "./ConfigVersions";
 import { Impact } from "./Impact";
+import { SuggestPanel } from "./SuggestPanel";
 
 const HOUR = 3_600_000;
 const FOLLOW_DECAY: Array<[string, number]> = [["not at all", 0], ["1 day", 24 * HOUR], ["7 days", 7 * 24 * HOUR]];
@@ -275,6 +276,7 @@ export function Scoring({ site }: { site: string }) {
         </section>
         <TryIt site={site} candidate={editorIssues.length === 0 ? value : undefined} config={(value as SiteConfig | undefined)?.models ? (value as SiteConfig) : stored.config} />
       </div>
+      <SuggestPanel site={site} config={stored.config} onUse={(candidate) => (setText(pretty(candidate)), setSaved(null), setWorkerIssues([]))} />
       <ConfigVersions site={site} current={stored.version} dirty={dirty} onRollback={rollback} />
     </>
   );

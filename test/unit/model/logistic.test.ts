@@ -44,10 +44,11 @@ describe("fitLogistic", () => {
     expect(sizes[2]).toBeLessThan(sizes[0]! / 2);
   });
 
-  it("gives 0 to a column that never varies, and still fits the others", () => {
+  it("gives 0 to a column that never varies, says it was not fitted, and still fits the others", () => {
     const rows = [[0, 5], [1, 5], [2, 5], [3, 5], [0, 5], [3, 5]];
     const fit = fitLogistic(rows, [0, 0, 1, 1, 0, 1], { l2: 0.1 });
     expect(fit.weights[1]).toBe(0);
+    expect(fit.fitted).toEqual([true, false]);
     expect(fit.weights[0]).toBeGreaterThan(0);
   });
 

@@ -10,7 +10,10 @@ describe("pointsFromWeights", () => {
     { what: "rounds to whole points", weights: [1, 2], current: [10, 0], expected: [Math.round(10 / 3), Math.round(20 / 3)] },
     { what: "nothing raises the odds: no points", weights: [-1, 0], current: [10, 5], expected: [0, 0] },
     { what: "a config without positive points: the default total", weights: [1, 3], current: [0, -5], expected: [DEFAULT_POSITIVE_TOTAL / 4, (3 * DEFAULT_POSITIVE_TOTAL) / 4] },
-  ])("$what", ({ weights, current, expected }) => {
-    expect(pointsFromWeights(weights, current)).toEqual(expected);
+    // The unfitted rule keeps its 50 and takes no part in the total: 10 positive points over 0.5 units.
+    { what: "keeps the points of a rule the fit could not weigh", weights: [0.5, 0], current: [10, 50], fitted: [true, false], expected: [10, 50] },
+    { what: "scales the fitted rules to their own positive total", weights: [0.2, 0.6, 0], current: [10, 10, 80], fitted: [true, true, false], expected: [5, 15, 80] },
+  ])("$what", ({ weights, current, fitted, expected }) => {
+    expect(pointsFromWeights(weights, current, fitted)).toEqual(expected);
   });
 });
