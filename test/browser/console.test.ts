@@ -64,7 +64,8 @@ async function screenshot(page: Page, name: string, { phone = false }: { phone?:
  */
 async function seedKnownLeads(workerUrl: string): Promise<void> {
   const people: Array<[string, Record<string, unknown>, Array<[string, Record<string, unknown>]>]> = [
-    ["ada@example.com", { name: "Ada Lovelace", city: "Berlin", age: 36 }, [["cart_add", { sku: "LUM-GRINDER", price: 189 }], ["quote_request", {}]]],
+    // Ada buys: the demo's models count a purchase as a conversion, so the overview's model report has an outcome.
+    ["ada@example.com", { name: "Ada Lovelace", city: "Berlin", age: 36 }, [["cart_add", { sku: "LUM-GRINDER", price: 189 }], ["quote_request", {}], ["purchase", { total: 189 }]]],
     ["grace@example.com", { name: "Grace Hopper", city: "Arlington" }, [["download", { file: "brew-guide" }]]],
     ["linus@example.com", { name: "Linus", city: "Potsdam", income: 52000 }, [["plan_select", { plan: "monthly" }], ["chat_open", {}]]],
   ];
@@ -481,12 +482,27 @@ describe("the operator console in real Chromium", () => {
     await endpoint.locator(`tr[data-message="${gone.messageId}"]`).waitFor({ state: "detached" });
   });
 
-  it("shows the overview with leads per label", async () => {
+  it("shows the overview with leads per label, label changes per day and conversion by band", async () => {
     dumpOnFailure();
     await nav("Overview");
     const hot = page.locator('[data-label-count="hot"] .tile-number');
     await hot.waitFor();
     expect(Number(await hot.textContent())).toBeGreaterThanOrEqual(1);
+    // Label changes per day: the chart's own data, 30 days ending today, with the hot visitor's moves in it.
+    const chart = page.locator('[data-chart="label-changes"]');
+    await chart.waitFor();
+    const series = (await chart.evaluate((el) => (el as unknown as { chartSeries: unknown }).chartSeries)) as { days: number[]; counts: Record<string, number[]>; total: number };
+    expect(series.days).toHaveLength(30);
+    expect(series.days.at(-1)).toBe(Date.parse(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`));
+    expect(series.counts.hot!.at(-1)).toBeGreaterThanOrEqual(1);
+    // Conversion by band, from the model report: Ada's purchase is an outcome (her outbox may still be delivering it).
+    const table = page.locator('table[data-report-status="ok"]');
+    for (let attempt = 0; attempt < 20 && !(await table.isVisible()); attempt++) {
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
+    }
+    const converted = await table.locator("tr[data-band] td[data-col='Converted']").allTextContents();
+    expect(converted.map(Number).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     await screenshot(page, "overview");
   });
 

@@ -81,6 +81,20 @@ describe("outcomes recorded live", () => {
     expect(JSON.stringify(r)).not.toContain("NaN");
   });
 
+  it("judges the leads already there when a save adds outcomes: the re-score it starts replays each", async () => {
+    const id = await site(null);
+    await send(id, "visitor-out-before-1", [pageView("/"), wire("t", "deal_won")]);
+    await send(id, "visitor-out-before-2", [pageView("/pricing")]);
+    await eventually(async () => ((await (await adminFetch(`/v1/sites/${id}/leads`)).json()) as any).leads.length === 2);
+    expect((await report(id)).status).toBe("no_outcomes_configured");
+    const config = ((await (await adminFetch(`/v1/sites/${id}/config`)).json()) as any);
+    config.models[0].outcomes = OUTCOMES;
+    expect((await putConfig(id, config)).status).toBe(200);
+    // The customer converted within its horizon; the other lead's horizon is still open, so it is not counted yet.
+    const r = await settled(id, 1);
+    expect(r).toMatchObject({ conversions: 1, baseRate: 1 });
+  });
+
   it("forgets an erased lead's outcome", async () => {
     const id = await site();
     await send(id, "visitor-out-erase-1", [pageView("/"), wire("t", "deal_won")]);

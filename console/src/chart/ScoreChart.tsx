@@ -1,7 +1,8 @@
-import { useEffect, useRef } from "preact/hooks";
+import { useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { dateTime, points } from "../format";
 import type { ChartSeries } from "./history-series";
+import { useUplot } from "./use-uplot";
 
 const BAND_COLOURS = ["#7c8aa5", "#d08a00", "#c2362b", "#6b46c1", "#2f855a"];
 const MARKER_COLOURS: Record<string, string> = { label: "#c2362b", stage: "#2b6cb0", disqualified: "#4a5568" };
@@ -67,18 +68,17 @@ function options(series: ChartSeries, width: number): uPlot.Options {
 export function ScoreChart({ series, caption }: { series: ChartSeries; caption: string }) {
   const host = useRef<HTMLDivElement>(null);
   const figure = useRef<HTMLElement>(null);
-  useEffect(() => {
-    const el = host.current;
-    if (!el || series.ts.length === 0) return;
-    (figure.current as unknown as { chartSeries: ChartSeries }).chartSeries = series;
-    const plot = new uPlot(options(series, el.clientWidth || 600), [series.ts.map((t) => t / 1000), series.scores], el);
-    const resize = new ResizeObserver(() => plot.setSize({ width: el.clientWidth, height: HEIGHT }));
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      plot.destroy();
-    };
-  }, [series]);
+  useUplot(
+    host,
+    (width) => options(series, width),
+    () => {
+      if (series.ts.length === 0) return null;
+      (figure.current as unknown as { chartSeries: ChartSeries }).chartSeries = series;
+      return [series.ts.map((t) => t / 1000), series.scores];
+    },
+    [series],
+    HEIGHT,
+  );
   return (
     <figure class="chart" ref={figure} data-chart data-samples={series.ts.length}>
       <div ref={host} class="chart-canvas" role="img" aria-label={caption} />

@@ -1,5 +1,9 @@
 import { listLeads } from "../api/leads";
 import { loadOverview } from "../api/overview";
+import { loadLabelChanges, loadReport, type ModelReport } from "../api/report";
+import { LabelChangesChart } from "../chart/LabelChangesChart";
+import { labelChangesSeries } from "../chart/label-changes-series";
+import { ConversionByBand } from "../components/ConversionByBand";
 import { Badge } from "../components/Badge";
 import { Link } from "../components/Link";
 import { ErrorNote, Loading } from "../components/Notice";
@@ -10,12 +14,24 @@ import { href } from "../router";
 const HOTTEST = 5;
 /** Counts per label are a heavier read than the leads list (a count per label): twice a minute is plenty. */
 const OVERVIEW_POLL_MS = 30_000;
+/** Days of label changes the overview charts. */
+const CHANGE_DAYS = 30;
+
+/** Each model's conversion by band that has figures; the first model's reason when none has. */
+function ConversionByModel({ reports }: { reports: ModelReport[] }) {
+  const measured = reports.filter((r) => r.status === "ok");
+  if (measured.length === 0) return reports[0] ? <ConversionByBand report={reports[0]} /> : null;
+  return <>{measured.map((r) => <ConversionByBand key={r.model} report={r} />)}</>;
+}
 
 /** The site at a glance: leads per label now (from the index), the hottest leads, webhook health, config version. */
 export function Overview({ site }: { site: string }) {
   const overview = useAsync(() => loadOverview(site), [site]);
   const hottest = useAsync(() => listLeads(site, { limit: HOTTEST }), [site]);
-  usePoll(() => Promise.all([overview.reload(), hottest.reload()]), OVERVIEW_POLL_MS);
+  const changes = useAsync(() => loadLabelChanges(site, CHANGE_DAYS), [site]);
+  // One report per model: a site's leads may all sit in one model while another has none yet.
+  const reports = useAsync(async () => Promise.all(((await loadOverview(site)).config.models).map((m) => loadReport(site, m.id))), [site]);
+  usePoll(() => Promise.all([overview.reload(), hottest.reload(), changes.reload(), reports.reload()]), OVERVIEW_POLL_MS);
   if (overview.error) return <ErrorNote error={overview.error} title="Could not load the overview" />;
   const data = overview.data;
   if (!data) return <Loading what="the overview" />;
@@ -41,6 +57,24 @@ export function Overview({ site }: { site: string }) {
         </ul>
         <p class="muted">From the site's lead index, which a lead joins when its label, stage or identity first changes.</p>
       </section>
+      <div class="columns">
+        <section aria-labelledby="changes-title" class="card">
+          <h2 id="changes-title">Label changes per day</h2>
+          {changes.error && <ErrorNote error={changes.error} />}
+          {changes.data && (
+            <LabelChangesChart
+              series={labelChangesSeries(changes.data, [...new Set(data.config.models.flatMap((m) => m.labels))])}
+              caption={`Leads that moved into each label, per day (UTC), over the last ${CHANGE_DAYS} days:`}
+            />
+          )}
+        </section>
+        <section aria-labelledby="conversion-title" class="card">
+          <h2 id="conversion-title">Conversion by band</h2>
+          {reports.error && <ErrorNote error={reports.error} />}
+          {reports.data && <ConversionByModel reports={reports.data} />}
+          <p class="muted">From the model report (leads first seen in the last 90 days whose horizon has closed); docs/MEASURING.md explains each figure.</p>
+        </section>
+      </div>
       <div class="columns">
         <section aria-labelledby="hot-title" class="card">
           <h2 id="hot-title">Highest scores</h2>

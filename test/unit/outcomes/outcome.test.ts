@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { leadOutcome } from "../../../worker/outcomes/outcome";
 import { configIssues, type ScoringConfig } from "../../../worker/scoring";
@@ -118,5 +119,24 @@ describe("outcomes in the config", () => {
 
   it("accept every trigger form and a loss list", () => {
     expect(configIssues(shop({ horizon: "30d", conversion: [{ event: "purchase" }, { stage: "customer" }, { trait: "crm_status", match: { in: ["won"] } }], loss: [{ stage: "lost" }] }))).toEqual([]);
+  });
+});
+
+describe("outcome invariants", () => {
+  it("do not depend on the order events arrive in, and the peak is never below the reading before the outcome", () => {
+    const config = syntheticConfig();
+    const leads = syntheticSite({ seed: 21, leads: 60, start: T0 });
+    const now = T0 + 90 * DAY;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: leads.length - 1 }), fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), (index, keys) => {
+        const lead = leads[index]!;
+        // A shuffle driven by the generated keys: the engine orders events itself.
+        const shuffled = lead.events.map((e, i) => ({ e, k: keys[i % keys.length]! + i / 1000 })).sort((a, b) => a.k - b.k).map((x) => x.e);
+        const a = leadOutcome(lead.events, config, now)!;
+        expect(leadOutcome(shuffled, config, now)).toEqual(a);
+        expect(a.peak).toBeGreaterThanOrEqual(a.before!.score);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
