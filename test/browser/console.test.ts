@@ -152,6 +152,16 @@ describe("the operator console in real Chromium", () => {
     onTestFailed(() => console.error(`--- worker log ---\n${tailLogs(worker)}\n--- page errors ---\n${pageErrors.join("\n")}`));
   }
 
+  /** A new visitor who opens the shop's pricing page and leaves; answers its anonymous id. */
+  async function pricingVisitor(): Promise<string> {
+    const visitorContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
+    const visitor = await visitorContext.newPage();
+    await visitor.goto(`${worker.url}/pricing.html`);
+    const anon = await visitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
+    await visitorContext.close();
+    return anon;
+  }
+
   async function nav(name: string) {
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name }).click();
     await page.getByRole("heading", { level: 1, name }).waitFor();
@@ -371,7 +381,6 @@ describe("the operator console in real Chromium", () => {
     const tail = series.scores.slice(-5);
     expect(tail).toEqual([...tail].sort((a: number, b: number) => b - a));
     expect(tail[0] - tail[1]).toBeGreaterThan(tail[3] - tail[4]);
-    await screenshot(page, "scoring");
 
     // A real lead's recent events as the journey: the hot visitor's, from its first page view on /pricing.html.
     await page.getByLabel("A real lead's recent events (e-mail or id)").fill(hotVisitor);
@@ -382,8 +391,33 @@ describe("the operator console in real Chromium", () => {
     await page.getByRole("button", { name: "Run" }).click();
     await eventually(async () => Number(await first.getAttribute("data-score")) === 35 && (await page.locator("[data-simulation] [data-step]").count()) > 4, { what: "the hot visitor's journey re-scored" });
 
+    // A visitor who only viewed pricing is cold under the config in force (20 points, warm starts at 30).
+    const coldAnon = await pricingVisitor();
+    const cold = await eventually(async () => {
+      const r = await api.getLead("demo", coldAnon);
+      return r.status === 200 && r.body.explanation.contributions.some((c: any) => c.rule === "pricing") ? r.body : undefined;
+    }, { what: "the pricing-only visitor scored" });
+    expect(cold.label).toBe("cold");
+
+    // The first save shows the impact on the real leads and saves nothing: with pricing at 35 that visitor turns warm.
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    const impact = page.locator("[data-impact]");
+    await impact.waitFor();
+    expect(Number(await impact.getAttribute("data-label-changes"))).toBeGreaterThanOrEqual(1);
+    const preview = (await (await fetch(`${worker.url}/v1/sites/demo/rescore/preview`, { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ config, limit: 500 }) })).json()) as any;
+    expect(Number(await impact.getAttribute("data-total"))).toBe(preview.total);
+    expect(Number(await impact.getAttribute("data-label-changes"))).toBe(preview.changed.label);
+    const moved = impact.locator(`tr[data-impact-lead="${cold.id}"]`);
+    await moved.waitFor();
+    expect(await moved.locator('[data-col="Label"] [data-badge="label"]').allTextContents()).toEqual(["cold", "warm"]);
+    expect((await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag")).toBe('"v0"');
+    await screenshot(page, "scoring");
+
+    // The second save publishes what the impact was shown for; the re-score then does what the preview said.
     await page.getByRole("button", { name: "Save and publish" }).click();
     await page.getByText("Published as version 1.").waitFor();
+    await impact.waitFor({ state: "detached" });
+    await eventually(async () => (await api.getLead("demo", coldAnon)).body.label === "warm", { what: "the previewed visitor re-scored warm" });
     const warning = page.locator(`[data-issue-source="warning"][data-issue-path="${warnedPath}"]`);
     await warning.waitFor();
     expect(await warning.getAttribute("data-warning-code")).toBe("segment_event_name");
@@ -418,6 +452,9 @@ describe("the operator console in real Chromium", () => {
     expect(pricingOf(config)).toBe(35);
     config.models.find((m: any) => m.id === "shop").rules.find((r: any) => r.id === "pricing").points = 50;
     await editor.fill(JSON.stringify(config, null, 2));
+    // First its impact, then the save.
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    await page.locator("[data-impact]").waitFor();
     await page.getByRole("button", { name: "Save and publish" }).click();
     await page.getByText("Published as version 2.").waitFor();
 
@@ -450,11 +487,7 @@ describe("the operator console in real Chromium", () => {
     dumpOnFailure();
     answer = 503;
     // A visitor who turns warm (pricing is 35 now, warm starts at 30): its webhook fails until it is a dead letter.
-    const shopContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
-    const visitor = await shopContext.newPage();
-    await visitor.goto(`${worker.url}/pricing.html`);
-    const anon = await visitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
-    await shopContext.close();
+    const anon = await pricingVisitor();
     const letter = await eventually(async () => {
       const res = await fetch(`${worker.url}/v1/sites/demo/webhooks/inspector/dead-letters`, { headers: bearer });
       const body = (await res.json()) as { deadLetters: any[] };
@@ -481,11 +514,7 @@ describe("the operator console in real Chromium", () => {
 
     // The endpoint answers 410 Gone: the worker disables it; the console shows it and enables it again.
     answer = 410;
-    const goneContext = await browser.newContext({ userAgent: DESKTOP_CHROME_UA });
-    const goneVisitor = await goneContext.newPage();
-    await goneVisitor.goto(`${worker.url}/pricing.html`);
-    const goneAnon = await goneVisitor.evaluate(() => JSON.parse(localStorage.getItem("leadscore")!).a as string);
-    await goneContext.close();
+    const goneAnon = await pricingVisitor();
     await eventually(async () => {
       const body = (await (await fetch(`${worker.url}/v1/sites/demo/webhooks`, { headers: bearer })).json()) as { endpoints: Array<{ state: string }> };
       return body.endpoints[0]?.state === "disabled";
@@ -533,6 +562,52 @@ describe("the operator console in real Chromium", () => {
     const converted = await table.locator("tr[data-band] td[data-col='Converted']").allTextContents();
     expect(converted.map(Number).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     await screenshot(page, "overview");
+  });
+
+  it("suggests points fitted to the site's outcomes, puts them in the editor, and shows their impact before anything is saved", async () => {
+    dumpOnFailure();
+    // Sixty visitors of two months ago, so their 30-day horizons are over, in three groups of twenty:
+    // pricing and a cart add (14 bought three days later), pricing only (8 bought), a product only (5 bought).
+    const DAY = 86_400_000;
+    const start = Date.now() - 60 * DAY;
+    const at = (i: number, offset: number) => new Date(start + i * 60_000 + offset).toISOString();
+    const batch = Array.from({ length: 60 }, (_, i) => {
+      const anonymousId = `console-suggest-${String(i).padStart(2, "0")}`;
+      const page = (path: string, offset: number) => ({ type: "page", anonymousId, messageId: `${anonymousId}-${path}`, timestamp: at(i, offset), properties: { url: `${worker.url}${path}` } });
+      const track = (event: string, offset: number) => ({ type: "track", anonymousId, event, messageId: `${anonymousId}-${event}`, timestamp: at(i, offset) });
+      const group = i % 3;
+      const bought = Math.floor(i / 3) < [14, 8, 5][group]!;
+      const visit = [[page("/pricing.html", 0), track("cart_add", 60_000)], [page("/pricing.html", 0)], [page("/products/grinder", 0)]][group]!;
+      return bought ? [...visit, track("purchase", 3 * DAY)] : visit;
+    }).flat();
+    expect((await postSegment(worker.url, "/v1/batch", DEMO_WRITE_KEY, { batch })).status).toBe(200);
+    const suggested = await eventually(async () => {
+      const res = await fetch(`${worker.url}/v1/sites/demo/suggest`, { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ model: "shop" }) });
+      const body = (await res.json()) as any;
+      return body.leads.decided >= 60 ? body : undefined;
+    }, { what: "the sixty visitors decided in the index" });
+    expect(suggested.candidate).not.toBeNull();
+
+    await nav("Scoring");
+    await page.getByLabel("Model").selectOption("shop");
+    await page.getByRole("button", { name: "Suggest points" }).click();
+    const panel = page.locator("[data-suggestion]");
+    await panel.waitFor();
+    expect(Number(await panel.getAttribute("data-auc-suggested"))).toBe(suggested.auc.suggested);
+    const cart = suggested.rules.find((r: any) => r.rule === "cart-add");
+    expect(Number(await panel.locator('tr[data-suggested-rule="cart-add"]').getAttribute("data-suggested"))).toBe(cart.suggested);
+
+    // In the editor, unsaved: the first save shows its impact and saves nothing.
+    const editor = page.getByLabel("Site config (JSON)");
+    const before = (await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag");
+    await panel.getByRole("button", { name: "Put in the editor" }).click();
+    expect(JSON.parse(await editor.inputValue())).toEqual(suggested.candidate);
+    await page.getByRole("button", { name: "Save and publish" }).click();
+    await page.locator("[data-impact]").waitFor();
+    expect((await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag")).toBe(before);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, "scoring-suggest");
+    await page.getByRole("button", { name: "Discard changes" }).click();
   });
 
   it("signs out: the console asks for the token again and the API refuses the very same cookie", async () => {

@@ -20,6 +20,7 @@ import { cryptoBytes } from "./promo";
 import { DELIVERY_GRACE_MS, planAlarm } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type Delivery, type IngestRequest, type IngestResult, type LeadDescription, type LeadRecord, type OperateResult, type RescoreOutcome, type RescorePreview } from "./types";
 import type { SiteConfig } from "../site/config";
+import { outcomeRow, type OutcomeRow } from "../model/features";
 
 /**
  * One object per lead: storage and timing around `decide()` (./decide.ts), which makes every
@@ -197,6 +198,18 @@ export class LeadObject extends DurableObject<Env> {
     if (this.#mergedInto) return { mergedInto: this.#mergedInto };
     const record = this.#record;
     return record ? { deliveries: leadDeliveries(record.outbox, record.sent ?? []) } : null;
+  }
+
+  /**
+   * This lead's row for a fit of suggested weights under `config`: its rules' hits before its outcome
+   * and whether it converted, replayed from its own events. Numbers only: no event leaves the object.
+   * Null for a lead still within its horizon, judged by another model, merged, or never seen.
+   */
+  async suggestionRow(config: SiteConfig, model: string): Promise<(OutcomeRow & { leadId: string }) | null> {
+    const record = this.#record;
+    if (!record || this.#mergedInto) return null;
+    const row = outcomeRow(this.#allEvents(), config, model, Date.now());
+    return row && { leadId: record.identity.leadId, ...row };
   }
 
   /** A backtest's replay of this lead's own events under the config in force and `candidate` (../outcomes/backtest-lead.ts); stores nothing. */

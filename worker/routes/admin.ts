@@ -16,6 +16,7 @@ import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-confi
 import { adminHistory } from "./admin-history";
 import { adminLeads } from "./admin-leads";
 import { adminRescore } from "./admin-rescore";
+import { adminSuggest } from "./admin-suggest";
 import { adminReport } from "./admin-report";
 import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
@@ -28,6 +29,7 @@ admin.route("/", adminConfig);
 admin.route("/", adminLeads);
 admin.route("/", adminRescore);
 admin.route("/", adminHistory);
+admin.route("/", adminSuggest);
 admin.route("/", adminReport);
 
 admin.get("/v1/sites/:site/leads", async (c) => {

@@ -43,6 +43,7 @@ import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
 import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
 import { sessionResponseSchema, signInRequestSchema } from "./console-session-schema";
 import { historyQuerySchema, historyResponseSchema, leadDeliveriesResponseSchema } from "./history-schema";
+import { suggestRequestSchema, suggestResponseSchema } from "./suggest-schema";
 import { backtestRequestSchema, backtestResponseSchema, labelChangesQuerySchema, labelChangesResponseSchema, reportQuerySchema, reportResponseSchema } from "./report-schema";
 import { aliasSchema, batchSchema, groupSchema, identifySchema, pageSchema, trackSchema } from "./segment-schema";
 
@@ -84,6 +85,7 @@ const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
   AdjustRequest: adjustRequestSchema,
   RequalifyRequest: requalifyRequestSchema,
   RescorePreviewRequest: rescorePreviewRequestSchema,
+  SuggestRequest: suggestRequestSchema,
   BacktestRequest: backtestRequestSchema,
 };
 
@@ -121,6 +123,7 @@ export const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Overview: overviewResponseSchema,
   RescoreProgress: rescoreProgressSchema,
   RescorePreview: rescorePreviewSchema,
+  Suggestion: suggestResponseSchema,
   Session: sessionResponseSchema,
   SignedOut: z.object({ signedOut: z.literal(true) }),
   OperatorActionResponse: operatorActionResponseSchema,
@@ -176,6 +179,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/v1/sites/{site}/config/rollback", operationId: "rollbackConfig", tag: "config", security: "admin", summary: "Save an earlier version's document again, as a new version", body: { schema: "RollbackRequest", types: JSON_TYPES }, query: configWriteQuerySchema, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS },
   { method: "get", path: "/v1/sites/{site}/rescore", operationId: "getRescore", tag: "config", security: "admin", summary: "Progress of the re-score every config save starts: leads done of total, label and stage changes so far", responses: ok("RescoreProgress"), errors: ADMIN_ERRORS },
   { method: "post", path: "/v1/sites/{site}/rescore/preview", operationId: "previewRescore", tag: "config", security: "admin", summary: "Dry run: how many leads a candidate config would move across a label or stage line, and which (paged); stores nothing", body: { schema: "RescorePreviewRequest", types: JSON_TYPES }, responses: ok("RescorePreview"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
+  { method: "post", path: "/v1/sites/{site}/suggest", operationId: "suggestWeights", tag: "config", security: "admin", summary: "Suggested points per rule from an L2 logistic regression of converting within the horizon, with the held-out AUC of the current and the suggested points and a candidate config; never changes the live config", body: { schema: "SuggestRequest", types: JSON_TYPES, optional: true }, responses: ok("Suggestion"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/report", operationId: "getModelReport", tag: "report", security: "admin", summary: "Does the score predict? Conversions per label and stage, rate and lift, precision and recall of each label line, AUC, median time to conversion, per week; from counters kept as outcomes settle", query: reportQuerySchema, responses: ok("ModelReport"), errors: [...ADMIN_ERRORS, 422] },
   { method: "post", path: "/v1/sites/{site}/backtest", operationId: "backtest", tag: "report", security: "admin", summary: "Replay the site's leads (all, or a seeded sample) under the current and a candidate config: both reports side by side and the leads whose label would change; stores nothing", body: { schema: "BacktestRequest", types: JSON_TYPES }, responses: ok("Backtest"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/label-changes", operationId: "labelChanges", tag: "report", security: "admin", summary: "Leads that moved into each label, per UTC day, over the last `days` days (the console's overview)", query: labelChangesQuerySchema, responses: ok("LabelChanges"), errors: [...ADMIN_ERRORS, 422] },

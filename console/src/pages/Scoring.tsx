@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { halfLifeMs, loadConfig, loadConfigSchema, rollbackConfig, saveConfig, type ConfigWarning, type SavedConfig, type SiteConfig, type StoredConfig } from "../api/config";
 import { ApiError, type Issue } from "../api/http";
 import { getLead } from "../api/leads";
+import { previewImpact, type ImpactPreview } from "../api/rescore";
 import { simulate, type JourneyEvent, type SimulateResult } from "../api/simulate";
 import { historySeries, timelineToHistory } from "../chart/history-series";
 import { ScoreChart } from "../chart/ScoreChart";
@@ -14,9 +15,14 @@ import { lineOfOffset, offsetOfPath, parseJsonPath, parseWithPositions } from ".
 import { schemaChecker } from "../editor/schema-issues";
 import { dateTime, plural, points, timeOnDay } from "../format";
 import { ConfigVersions } from "./ConfigVersions";
+import { Impact } from "./Impact";
+import { SuggestPanel } from "./SuggestPanel";
 
 const HOUR = 3_600_000;
 const FOLLOW_DECAY: Array<[string, number]> = [["not at all", 0], ["1 day", 24 * HOUR], ["7 days", 7 * 24 * HOUR]];
+
+/** Changed leads listed per page of the impact preview. */
+const IMPACT_PAGE = 20;
 
 const pretty = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
@@ -163,6 +169,8 @@ export function Scoring({ site }: { site: string }) {
   const [saveError, setSaveError] = useState<Error | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  /** The impact of the text `text` (a save publishes only what the operator has seen the impact of), and its page cursors. */
+  const [impact, setImpact] = useState<{ text: string; result: ImpactPreview; cursors: string[] } | null>(null);
 
   useEffect(() => {
     setStored(null);
@@ -186,6 +194,7 @@ export function Scoring({ site }: { site: string }) {
     setText(pretty(next.config));
     setWorkerIssues([]);
     setSaveError(null);
+    setImpact(null);
     setWarned({ version: next.version, warnings: next.warnings });
     const warnedOf = next.warnings.length > 0 ? ` Saved with ${plural(next.warnings.length, "warning")}: listed under the editor.` : "";
     setSaved(`${what} as version ${next.version}. The next event of every lead is scored with it.${warnedOf}`);
@@ -196,15 +205,32 @@ export function Scoring({ site }: { site: string }) {
     published(await rollbackConfig(site, version, stored.etag), `Rolled back to version ${version}: published`);
   };
 
+  const reviewed = impact !== null && impact.text === text;
+  /** The first save of a text shows its impact on the real leads; the next one publishes it. */
   const save = async () => {
     if (!stored || value === undefined) return;
     setSaving(true);
     setSaveError(null);
     setSaved(null);
     try {
-      published(await saveConfig(site, value, stored.etag), "Published");
+      if (reviewed) published(await saveConfig(site, value, stored.etag), "Published");
+      else setImpact({ text, result: await previewImpact(site, value, { limit: IMPACT_PAGE }), cursors: [] });
     } catch (err) {
       if (err instanceof ApiError && err.status === 422) setWorkerIssues(err.issues);
+      setSaveError(err as Error);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const turnPage = async (direction: -1 | 1) => {
+    if (!impact) return;
+    const cursors = direction === 1 ? [...impact.cursors, impact.result.next!] : impact.cursors.slice(0, -1);
+    setSaving(true);
+    try {
+      const cursor = cursors[cursors.length - 1];
+      setImpact({ ...impact, cursors, result: await previewImpact(site, value, { limit: IMPACT_PAGE, ...(cursor ? { cursor } : {}) }) });
+    } catch (err) {
       setSaveError(err as Error);
     } finally {
       setSaving(false);
@@ -237,18 +263,20 @@ export function Scoring({ site }: { site: string }) {
           />
           <div class="actions">
             <button type="button" class="button primary" onClick={save} disabled={saving || !dirty || editorIssues.length > 0}>
-              {saving ? "Publishing…" : "Save and publish"}
+              {saving ? (reviewed ? "Publishing…" : "Checking the impact…") : "Save and publish"}
             </button>
             <button type="button" class="button" disabled={!dirty} onClick={() => (setText(pretty(stored.config)), setWorkerIssues([]), setSaveError(null))}>
               Discard changes
             </button>
             {!dirty && <span class="muted">No unsaved changes.</span>}
           </div>
+          {reviewed && <Impact site={site} impact={impact.result} page={impact.cursors.length} busy={saving} onPage={turnPage} />}
           {saved && <Notice tone="ok">{saved}</Notice>}
           {saveError && <ErrorNote error={saveError} title="Not saved: the config in force is unchanged" />}
         </section>
         <TryIt site={site} candidate={editorIssues.length === 0 ? value : undefined} config={(value as SiteConfig | undefined)?.models ? (value as SiteConfig) : stored.config} />
       </div>
+      <SuggestPanel site={site} config={stored.config} onUse={(candidate) => (setText(pretty(candidate)), setSaved(null), setWorkerIssues([]))} />
       <ConfigVersions site={site} current={stored.version} dirty={dirty} onRollback={rollback} />
     </>
   );
