@@ -8,6 +8,7 @@ import { describeLead } from "./describe";
 import { eventPage, type EventCursor, type ExportAnswer } from "./export-page";
 import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
+import { sendIndexUpdate } from "./index-batcher";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
 import { earliestDue, sameAttempt, settleOutbox, withRequeued } from "./outbox";
@@ -41,6 +42,9 @@ export class LeadObject extends DurableObject<Env> {
   #inFlight = new Set<string>();
   /** Deliveries asked for while an earlier attempt of them was in flight: attempted once it settles. */
   #waiting = new Map<string, Delivery>();
+  /** True while the owed index entry is being sent; the instant a failed send is tried again. */
+  #indexSending = false;
+  #indexRetryAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -195,7 +199,9 @@ export class LeadObject extends DurableObject<Env> {
 
   /** Counts for tests and the cost benchmark: what this object keeps. */
   async stats(): Promise<{ events: number; outbox: number; alarm: number | null; databaseSize: number }> {
-    return { events: this.#store.eventCount() + (this.#record?.pending.length ?? 0), outbox: this.#record?.outbox.length ?? 0, alarm: await this.ctx.storage.getAlarm(), databaseSize: this.ctx.storage.sql.databaseSize };
+    // An index entry not yet stored counts as undelivered: "drained" means nothing more leaves here.
+    const outbox = (this.#record?.outbox.length ?? 0) + (this.#record?.indexOwed ? 1 : 0);
+    return { events: this.#store.eventCount() + (this.#record?.pending.length ?? 0), outbox, alarm: await this.ctx.storage.getAlarm(), databaseSize: this.ctx.storage.sql.databaseSize };
   }
 
   /**
@@ -214,7 +220,7 @@ export class LeadObject extends DurableObject<Env> {
       const decided = stored ? this.#commit({ request: null, config: stored, now: Date.now() }, false) : null;
       const now = Date.now();
       const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
-      await this.#deliver([...(decided?.added ?? []), ...due]);
+      await Promise.all([this.#deliver([...(decided?.added ?? []), ...due]), this.#sendIndex()]);
     } finally {
       this.#inAlarm = false;
       this.#planAlarm(Date.now(), { inAlarm: true });
@@ -244,7 +250,30 @@ export class LeadObject extends DurableObject<Env> {
     this.#planAlarm(now);
     // Outbound fetches wait behind the output gate too, so nothing is sent before the commit is durable.
     if (deliverAtOnce && d.added.length > 0) void this.#deliver(d.added);
+    // The index entry leaves outside the outbox: no safety alarm, no record rewrite when it lands.
+    if (deliverAtOnce) void this.#sendIndex();
     return d;
+  }
+
+  /**
+   * Sends the owed index entry (LeadRecord.indexOwed) and forgets it in memory once stored; the
+   * record's next write persists that. Only a failed send sets an alarm, to try again.
+   */
+  async #sendIndex(): Promise<void> {
+    const owed = this.#record?.indexOwed;
+    if (!owed || this.#indexSending) return;
+    this.#indexSending = true;
+    const site = this.#record!.identity.site;
+    const stored = await sendIndexUpdate(this.env, site, `${owed.leadId}/${owed.updatedAt}`, owed).finally(() => (this.#indexSending = false));
+    this.#indexRetryAt = stored ? null : Date.now() + INDEX_RETRY_MS * retryScale(this.env);
+    if (!stored) return this.#planAlarm(Date.now());
+    const record = this.#record;
+    if (record?.indexOwed === owed) {
+      const { indexOwed: _stored, ...rest } = record;
+      this.#record = rest;
+    }
+    // A newer entry decided while this one was on its way goes now.
+    else if (record?.indexOwed) void this.#sendIndex();
   }
 
   /**
@@ -294,7 +323,8 @@ export class LeadObject extends DurableObject<Env> {
   #planAlarm(now: number, options: { mayMoveLater?: boolean; inAlarm?: boolean } = {}): void {
     if (this.#inAlarm) return;
     const record = this.#record;
-    const at = planAlarm({ outboxDueAt: record ? earliestDue(record.outbox) : null, crossingAt: this.#crossingAt ?? null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
+    const due = [record ? earliestDue(record.outbox) : null, this.#indexRetryAt].filter((t): t is number => t !== null);
+    const at = planAlarm({ outboxDueAt: due.length > 0 ? Math.min(...due) : null, crossingAt: this.#crossingAt ?? null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
     if (at === null) return;
     this.#alarmAt = at;
     void this.#store.setAlarm(at);
@@ -320,6 +350,9 @@ export class LeadObject extends DurableObject<Env> {
     return { ...result, anonymousIds: [...new Set([anonymousId, ...result.anonymousIds])], leadId: anonLeadId };
   }
 }
+
+/** A failed index send is tried again this much later (times the retry scale). */
+const INDEX_RETRY_MS = 30_000;
 
 function key(d: Delivery): string {
   return `${d.messageId}\u0000${d.endpointId}`;

@@ -14,8 +14,9 @@ import type { DeadLetter, StoredConfig } from "../site/SiteObject";
 import { rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-config";
 import { adminLeads } from "./admin-leads";
+import { adminLeadList } from "./admin-lead-list";
 import { adminRescore } from "./admin-rescore";
-import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
 const MAX_REDELIVER_BYTES = 64 * 1024;
@@ -24,14 +25,8 @@ export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
 admin.route("/", adminLeads);
+admin.route("/", adminLeadList);
 admin.route("/", adminRescore);
-
-admin.get("/v1/sites/:site/leads", async (c) => {
-  const site = siteOf(c);
-  const query = parseOr(leadListQuerySchema, c.req.query());
-  const leads = await siteStub(c.env, site).listLeads(query);
-  return c.json({ leads });
-});
 
 admin.get("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);

@@ -26,8 +26,6 @@ import {
   MERGE_PATCH_TYPE,
   operatorActionResponseSchema,
   requalifyRequestSchema,
-  leadListQuerySchema,
-  leadListResponseSchema,
   leadResponseSchema,
   redeliverRequestSchema,
   redeliverResponseSchema,
@@ -38,6 +36,7 @@ import {
   versionListQuerySchema,
   versionParamSchema,
 } from "./admin-schema";
+import { leadListQuerySchema, leadListResponseSchema } from "./lead-list-schema";
 import { endpointListResponseSchema, overviewResponseSchema, testMessageResponseSchema } from "./admin-console-schema";
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
 import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
@@ -168,7 +167,7 @@ export const OPERATIONS: Operation[] = [
   { method: "post", path: "/v1/sites/{site}/config/rollback", operationId: "rollbackConfig", tag: "config", security: "admin", summary: "Save an earlier version's document again, as a new version", body: { schema: "RollbackRequest", types: JSON_TYPES }, query: configWriteQuerySchema, responses: ok("ConfigWriteResponse", "Saved as a new version", VERSIONED), errors: CONFIG_WRITE_ERRORS },
   { method: "get", path: "/v1/sites/{site}/rescore", operationId: "getRescore", tag: "config", security: "admin", summary: "Progress of the re-score every config save starts: leads done of total, label and stage changes so far", responses: ok("RescoreProgress"), errors: ADMIN_ERRORS },
   { method: "post", path: "/v1/sites/{site}/rescore/preview", operationId: "previewRescore", tag: "config", security: "admin", summary: "Dry run: how many leads a candidate config would move across a label or stage line, and which (paged); stores nothing", body: { schema: "RescorePreviewRequest", types: JSON_TYPES }, responses: ok("RescorePreview"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
-  { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
+  { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Every lead with history, highest score now (decay included) first; filter by label, stage and model, search by e-mail, user id or lead id prefix (`q`), page with `cursor` (pass `next`; pages of one listing share its instant `at`)", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401, 422] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}/events", operationId: "exportLeadEvents", tag: "leads", security: "admin", summary: "Every event the lead stores, oldest first, a page at a time (pass `next` as `cursor`; at most 500 a page)", query: leadEventsQuerySchema, responses: ok("LeadEvents"), errors: ADMIN_ERRORS },
   { method: "delete", path: "/v1/sites/{site}/leads/{lead}", operationId: "eraseLead", tag: "leads", security: "admin", summary: "Erase everything kept about a person, merged ids included", responses: ok("EraseResponse"), errors: [400, 401] },

@@ -1,0 +1,91 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import b2bJson from "../../../examples/b2b.json";
+import { applyEvents, newLeadState, readLead, scoringSchema, view, type ScoringEvent } from "../../../worker/scoring";
+import type { ScoreCurve } from "../../../worker/scoring/score";
+import { drifted, halfLifeClass, indexCurveOf, orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "../../../worker/site/index-curve";
+
+// 14 d model decay, email opens with their own 7 d half-life, a sign-up that never decays, fit rules on traits.
+const config = scoringSchema.parse(b2bJson);
+const T0 = Date.UTC(2026, 0, 5, 9);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const SITE = "https://saas.example";
+
+const EVENT_KINDS: Array<(ts: number, id: string) => ScoringEvent> = [
+  (ts, id) => ({ id, name: "page_view", ts, url: `${SITE}/pricing` }),
+  (ts, id) => ({ id, name: "page_view", ts, url: `${SITE}/case-studies/acme` }),
+  (ts, id) => ({ id, name: "email_open", ts }),
+  (ts, id) => ({ id, name: "demo_request", ts }),
+  (ts, id) => ({ id, name: "signup", ts }),
+  (ts, id) => ({ id, name: "identify", ts, traits: { jobTitle: "CTO", companySize: 400 } }),
+];
+
+/** A lead after a journey of (kind, hours after T0) steps, read at its last event. */
+function leadAfter(steps: Array<[number, number]>) {
+  const events = steps.map(([kind, hours], i) => EVENT_KINDS[kind]!(T0 + hours * HOUR, `e${i}`)).sort((a, b) => a.ts - b.ts);
+  const t0 = events.at(-1)!.ts;
+  const { state } = applyEvents(newLeadState(), events, config, t0);
+  return { state, t0, curve: indexCurveOf(readLead(state, config, t0).curve) };
+}
+
+const journeys = fc.array(fc.tuple(fc.integer({ min: 0, max: EVENT_KINDS.length - 1 }), fc.integer({ min: 0, max: 24 * 30 })), { minLength: 1, maxLength: 12 });
+const later = fc.integer({ min: 0, max: 400 * 24 });
+
+describe("the index's score curve", () => {
+  it("gives the engine's exact score at any later instant", () => {
+    fc.assert(
+      fc.property(journeys, later, (steps, hours) => {
+        const { state, t0, curve } = leadAfter(steps);
+        const t = t0 + hours * HOUR;
+        expect(scoreOnCurve(curve, t, t0)).toBe(view(state, config, t).score);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("is bounded from above by its order keys at every instant, before and after it was stored", () => {
+    fc.assert(
+      fc.property(journeys, fc.integer({ min: -30 * 24, max: 400 * 24 }), (steps, hours) => {
+        const { t0, curve } = leadAfter(steps);
+        const t = t0 + hours * HOUR;
+        const keys = orderKeys(curve, t0);
+        expect(scoreOnCurve(curve, t, t0)).toBeLessThanOrEqual(upperBound(keys, keys.ubBase, t) + 1e-9);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("adds terms of one half-life in the log domain: 40 points now and 40 a half-life ago are 60", () => {
+    const h = 14 * DAY;
+    const model = { combine: "sum", scaleMin: 0, scaleMax: 100 } as ScoreCurve["model"];
+    const terms = [{ amount: 40, t0: T0, halfLife: h }, { amount: 40, t0: T0 - h, halfLife: h }];
+    const curve = indexCurveOf({ model, fit: 0, steady: 0, terms, steps: [] });
+    expect(curve.d).toHaveLength(1);
+    expect(scoreOnCurve(curve, T0, T0)).toBe(40 + 40 / 2);
+    expect(scoreOnCurve(curve, T0 + h, T0)).toBe((40 + 40 / 2) / 2);
+  });
+
+  it("lets a lead whose points decay drop below one whose points do not", () => {
+    const h = 14 * DAY;
+    const decaying: IndexCurve = { b: 0, d: [[h, Math.log2(80) + T0 / h]], s: [], lo: 0, hi: 100 };
+    const steady: IndexCurve = { b: 50, d: [], s: [], lo: 0, hi: 100 };
+    expect(scoreOnCurve(decaying, T0, T0)).toBeGreaterThan(scoreOnCurve(steady, T0, T0));
+    // 80 * 2^-(t/h) < 50 once t > h * log2(80 / 50) ≈ 9.5 days
+    expect(scoreOnCurve(decaying, T0 + 10 * DAY, T0)).toBeLessThan(scoreOnCurve(steady, T0 + 10 * DAY, T0));
+  });
+
+  it("puts each half-life in the class of the next power of two minutes", () => {
+    expect(halfLifeClass(60_000)).toBe(60_000);
+    expect(halfLifeClass(61_000)).toBe(2 * 60_000);
+    expect(halfLifeClass(7 * DAY)).toBe(60_000 * 2 ** 14);
+  });
+
+  it("re-indexes when the listed score is more than 2 points or 5% from the exact one", () => {
+    const indexed = { curve: { b: 40, d: [], s: [], lo: 0, hi: 100 } as IndexCurve, at: T0 };
+    expect(drifted(indexed, 40 + 2, T0 + DAY)).toBe(false);
+    expect(drifted(indexed, 40 + 2.5, T0 + DAY)).toBe(true);
+    expect(drifted({ ...indexed, curve: { ...indexed.curve, b: 90 } }, 90 + 4, T0)).toBe(false); // 5% of 94 is 4.7
+    expect(drifted(undefined, 0, T0)).toBe(true);
+  });
+});
