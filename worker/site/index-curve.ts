@@ -26,11 +26,11 @@ export interface IndexCurve {
 
 /** The order keys a row is listed by (see ./lead-index.ts). */
 export interface OrderKeys {
-  /** An upper bound of the part that never decays: max(scale minimum, base). */
-  ubBase: number;
   /** The half-life class of the decaying part (0: none): a power of two minutes at or above its longest half-life. */
   hl: number;
-  /** log2 of the decaying part at t0, plus t0 / hl: the decaying part is at most 2^(key - t/hl) at any t. */
+  /** With a decaying part: a bound of the part that never decays, max(scale minimum, base) rounded up to a quarter octave (0 when ≤ 0). Else 0. */
+  bb: number;
+  /** With a decaying part: log2 of it at t0, plus t0 / hl (it is at most 2^(key - t/hl) at any t). Else the bound of the score itself. */
   key: number;
 }
 
@@ -96,24 +96,36 @@ export function scoreOnCurve(curve: IndexCurve, t: number, storedAt: number): nu
   return Math.round(clamped * 100) / 100 || 0;
 }
 
+/** Quarter octaves: a bound at most 19% above the base it stands for. */
+const STEPS_PER_OCTAVE = 4;
+
 /**
- * The order keys of a curve stored at `t0`. For every t: score(t) ≤ ubBase + 2^(key - t/hl), since
- * each decaying term halves at least as fast as the class, steps only take points away and the
- * clamp is monotone.
+ * The base bound's bucket: the smallest quarter octave at or above `base`, 0 for a base at or below 0.
  *
- * @example orderKeys({ b: 5, d: [], s: [], lo: 0, hi: 100 }, t0) // { ubBase: 5, hl: 0, key: 0 }
+ * @example baseBucket(40) // 2 ** (22 / 4) ≈ 45.25
+ */
+export function baseBucket(base: number): number {
+  return base > 0 ? 2 ** (Math.ceil(STEPS_PER_OCTAVE * Math.log2(base) - 1e-9) / STEPS_PER_OCTAVE) : 0;
+}
+
+/**
+ * The order keys of a curve stored at `t0`. For every t: score(t) ≤ upperBound(keys, t), since each
+ * decaying term halves at least as fast as its class, steps only take points away and the clamp is
+ * monotone. Rows of one (hl, bb) share the bound's form, so ordering them by `key` orders their bounds.
+ *
+ * @example orderKeys({ b: 5, d: [], s: [], lo: 0, hi: 100 }, t0) // { hl: 0, bb: 0, key: 5 }
  */
 export function orderKeys(curve: IndexCurve, t0: number): OrderKeys {
   const ubBase = Math.max(curve.lo ?? Number.NEGATIVE_INFINITY, curve.b);
   const decaying = decayingAt(curve, t0, t0);
-  if (curve.d.length === 0 || !(decaying > 0)) return { ubBase, hl: 0, key: 0 };
+  if (curve.d.length === 0 || !(decaying > 0)) return { hl: 0, bb: 0, key: ubBase };
   const hl = halfLifeClass(Math.max(...curve.d.map(([h]) => h)));
-  return { ubBase, hl, key: Math.log2(decaying) + t0 / hl };
+  return { hl, bb: baseBucket(ubBase), key: Math.log2(decaying) + t0 / hl };
 }
 
 /** The bound `orderKeys` promises, at t: what a listing compares unread rows with. */
-export function upperBound(keys: Pick<OrderKeys, "hl" | "key">, base: number, t: number): number {
-  return base + (keys.hl > 0 ? 2 ** (keys.key - t / keys.hl) : 0);
+export function upperBound(keys: OrderKeys, t: number): number {
+  return keys.hl > 0 ? keys.bb + 2 ** (keys.key - t / keys.hl) : keys.key;
 }
 
 /**

@@ -3,35 +3,29 @@
  * without waking any lead object.
  *
  * Each row keeps the lead's score curve (./index-curve.ts), so the score at any instant is computed
- * exactly from the row, and two order keys that bound it from above at every instant: `ub_base` (the
- * part that never decays) and, per half-life class `hl`, `key` (the decaying part is at most
- * 2^(key - t/hl)). Neither key moves with time, so each has an ordinary SQLite index, written only
- * when the lead re-indexes. A page at instant t is the threshold algorithm over those lists: read
- * them in descending order side by side, score every row read exactly at t, and stop once the page's
- * last row beats the bound every unread row is under. Deep pages read more rows than the first
- * (everything above the cursor is read again); the bench measures both (bench/RESULTS.md).
+ * exactly from the row, and order keys that bound it from above at every instant: rows of one list
+ * (half-life class `hl`, base bucket `bb`) are bounded by `bb + 2^(key - t/hl)`, so ordering a list
+ * by `key` orders its bounds at every t, and no key moves with time. One SQLite index on
+ * (hl, bb, key) holds every list, written only when the lead re-indexes. A page at instant t reads
+ * the lists best bound first, scores every row read exactly at t, and stops once the page's last row
+ * beats the bound of everything unread. Deep pages read more rows than the first (everything above
+ * the cursor is read again); the bench measures both (bench/RESULTS.md).
  */
 import type { LeadIndexEntry } from "./SiteObject";
 import { orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "./index-curve";
 
-/**
- * Tables and indexes. Both indexes are partial: a lead whose score has no decaying part is only in
- * the first, a lead with no lasting points only in the second, so most index writes cost two rows.
- */
+/** The table, and its one secondary index: an index write costs two rows (the row and its index entry). */
 export const LEAD_INDEX_SCHEMA = `
   CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
-    model TEXT NOT NULL DEFAULT '', curve TEXT, ub_base REAL NOT NULL DEFAULT 0, hl REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0) WITHOUT ROWID;
+    model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0) WITHOUT ROWID;
 `;
-const ORDER_INDEXES = `
-  CREATE INDEX IF NOT EXISTS lead_index_base ON lead_index (ub_base DESC, lead_id) WHERE ub_base > 0 OR hl = 0;
-  CREATE INDEX IF NOT EXISTS lead_index_decay ON lead_index (hl, key DESC, lead_id) WHERE hl > 0;
-`;
+const ORDER_INDEX = "CREATE INDEX IF NOT EXISTS lead_index_order ON lead_index (hl, bb, key DESC, lead_id)";
 /** Columns the first version of the table lacked; its rows keep their stored score until the lead re-indexes. */
-const ADDED_COLUMNS = ["model TEXT NOT NULL DEFAULT ''", "curve TEXT", "ub_base REAL NOT NULL DEFAULT 0", "hl REAL NOT NULL DEFAULT 0", "key REAL NOT NULL DEFAULT 0"];
+const ADDED_COLUMNS = ["model TEXT NOT NULL DEFAULT ''", "curve TEXT", "hl REAL NOT NULL DEFAULT 0", "bb REAL NOT NULL DEFAULT 0", "key REAL NOT NULL DEFAULT 0"];
 
 /**
  * Creates the index, or migrates a table of the first schema in place: new columns, and each old
- * row listed at its stored score (`ub_base = score`, no decaying part) until its lead next
+ * row listed at its stored score (no decaying part: `key = score`) until its lead next
  * re-indexes (its next event, alarm or re-score; its record has no curve in the index, so it does).
  *
  * @example migrateLeadIndex(ctx.storage.sql) // in the Site object's constructor
@@ -41,9 +35,9 @@ export function migrateLeadIndex(sql: SqlStorage): void {
   const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('lead_index')").toArray().map((c) => c.name));
   if (!columns.has("curve")) {
     for (const column of ADDED_COLUMNS) if (!columns.has(column.split(" ")[0]!)) sql.exec(`ALTER TABLE lead_index ADD COLUMN ${column}`);
-    sql.exec("UPDATE lead_index SET ub_base = score, hl = 0, key = 0 WHERE curve IS NULL");
+    sql.exec("UPDATE lead_index SET hl = 0, bb = 0, key = score WHERE curve IS NULL");
   }
-  sql.exec(ORDER_INDEXES);
+  sql.exec(ORDER_INDEX);
 }
 
 /**
@@ -52,13 +46,13 @@ export function migrateLeadIndex(sql: SqlStorage): void {
  * @example upsertIndexRow(sql, { leadId, userId, score: 42, label: "warm", stage: "MQL", model: "b2b", curve, updatedAt: now })
  */
 export function upsertIndexRow(sql: SqlStorage, entry: LeadIndexEntry): void {
-  const keys = entry.curve ? orderKeys(entry.curve, entry.updatedAt) : { ubBase: entry.score, hl: 0, key: 0 };
+  const keys = entry.curve ? orderKeys(entry.curve, entry.updatedAt) : { hl: 0, bb: 0, key: entry.score };
   sql.exec(
-    `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, model, curve, ub_base, hl, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, model, curve, hl, bb, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at,
-       model = excluded.model, curve = excluded.curve, ub_base = excluded.ub_base, hl = excluded.hl, key = excluded.key
+       model = excluded.model, curve = excluded.curve, hl = excluded.hl, bb = excluded.bb, key = excluded.key
      WHERE excluded.updated_at >= lead_index.updated_at`,
-    entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt, entry.model ?? "", entry.curve ? JSON.stringify(entry.curve) : null, keys.ubBase, keys.hl, keys.key,
+    entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt, entry.model ?? "", entry.curve ? JSON.stringify(entry.curve) : null, keys.hl, keys.bb, keys.key,
   );
 }
 
@@ -96,8 +90,9 @@ export interface LeadListPage {
   rowsScanned: number;
 }
 
-/** Rows read from one list at a time. */
-const CHUNK = 64;
+/** Rows read from one list at a time: few at first (most lists contribute little to a first page), more later. */
+const FIRST_CHUNK = 8;
+const MAX_CHUNK = 256;
 /** A search scores at most this many matching leads: a wider search asks for a longer prefix. */
 export const SEARCH_CAP = 1_000;
 
@@ -110,12 +105,12 @@ type Row = {
   model: string;
   updated_at: number;
   curve: string | null;
-  ub_base: number;
   hl: number;
+  bb: number;
   key: number;
 };
 
-const COLUMNS = "lead_id, user_id, score, label, stage, model, updated_at, curve, ub_base, hl, key";
+const COLUMNS = "lead_id, user_id, score, label, stage, model, updated_at, curve, hl, bb, key";
 
 function listed(row: Row, at: number): ListedLead {
   const score = row.curve ? scoreOnCurve(JSON.parse(row.curve) as IndexCurve, at, row.updated_at) : row.score;
@@ -139,35 +134,39 @@ function filterSql(query: LeadListQuery): { clause: string; binds: unknown[] } {
   return { clause: parts.join(" "), binds };
 }
 
-/** One list read in descending key order, a chunk at a time (keyset on key and lead id). */
-class SortedList {
+/** One list, (hl, bb), read in descending key order a chunk at a time (keyset on key and lead id). */
+class OrderList {
   #buffer: Row[] = [];
-  #last: { value: number; leadId: string } | null = null;
-  /** True once a read came back short: nothing is left to read from SQLite. */
+  #last: { key: number; leadId: string } | null = null;
   #drained = false;
-  /** True once every row of the list was read. */
-  exhausted = false;
-  /** The key of the last row read: every unread row of this list is at or below it. */
-  frontier = Number.POSITIVE_INFINITY;
+  #chunk = FIRST_CHUNK;
 
   constructor(
-    private readonly read: (after: { value: number; leadId: string } | null) => Row[],
-    private readonly keyOf: (row: Row) => number,
+    private readonly sql: SqlStorage,
+    readonly keys: { hl: number; bb: number },
+    private readonly filter: { clause: string; binds: unknown[] },
   ) {}
 
-  next(): Row | null {
+  /** The next unread row, left unread; null once the list is read out. */
+  peek(): Row | null {
     if (this.#buffer.length === 0 && !this.#drained) {
-      this.#buffer = this.read(this.#last);
-      this.#drained = this.#buffer.length < CHUNK;
+      const { clause, binds } = this.filter;
+      const last = this.#last;
+      this.#buffer = this.sql
+        .exec<Row>(
+          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, key DESC, lead_id LIMIT ${this.#chunk}`,
+          this.keys.hl, this.keys.bb, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
+        )
+        .toArray();
+      this.#drained = this.#buffer.length < this.#chunk;
+      this.#chunk = Math.min(MAX_CHUNK, this.#chunk * 4);
     }
-    const row = this.#buffer.shift();
-    if (!row) {
-      this.exhausted = true;
-      return null;
-    }
-    this.#last = { value: this.keyOf(row), leadId: row.lead_id };
-    this.frontier = this.keyOf(row);
-    if (this.#buffer.length === 0 && this.#drained) this.exhausted = true;
+    return this.#buffer[0] ?? null;
+  }
+
+  take(): Row {
+    const row = this.#buffer.shift()!;
+    this.#last = { key: row.key, leadId: row.lead_id };
     return row;
   }
 }
@@ -179,68 +178,46 @@ class SortedList {
  */
 export function listLeadPage(sql: SqlStorage, query: LeadListQuery): LeadListPage {
   if (query.q !== undefined) return searchPage(sql, query);
-  const { clause, binds } = filterSql(query);
+  const filter = filterSql(query);
   const { at, after, limit } = query;
-  const baseList = new SortedList(
-    (last) =>
-      sql.exec<Row>(
-        `SELECT ${COLUMNS} FROM lead_index WHERE (ub_base > 0 OR hl = 0) ${clause} ${last ? "AND (ub_base < ? OR (ub_base = ? AND lead_id > ?))" : ""} ORDER BY ub_base DESC, lead_id LIMIT ${CHUNK}`,
-        ...binds, ...(last ? [last.value, last.value, last.leadId] : []),
-      ).toArray(),
-    (row) => row.ub_base,
-  );
-  const decayLists = halfLifeClasses(sql).map((hl) => ({
-    hl,
-    list: new SortedList(
-      (last) =>
-        sql.exec<Row>(
-          `SELECT ${COLUMNS} FROM lead_index WHERE hl > 0 AND hl = ? ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, key DESC, lead_id LIMIT ${CHUNK}`,
-          hl, ...binds, ...(last ? [last.value, last.value, last.leadId] : []),
-        ).toArray(),
-      (row) => row.key,
-    ),
-  }));
-
-  const seen = new Set<string>();
+  const lists = orderLists(sql).map((keys) => new OrderList(sql, keys, filter));
   // The best `limit + 1` rows after the cursor so far, in listing order: one more tells `more`.
   const best: ListedLead[] = [];
   let scanned = 0;
-  const consider = (row: Row | null) => {
-    if (!row || seen.has(row.lead_id)) return;
-    seen.add(row.lead_id);
+  for (;;) {
+    // The list whose next row has the highest bound: nothing unread anywhere scores above that bound.
+    let top: OrderList | null = null;
+    let bound = Number.NEGATIVE_INFINITY;
+    for (const list of lists) {
+      const next = list.peek();
+      if (!next) continue;
+      const b = upperBound({ ...list.keys, key: next.key }, at);
+      if (b > bound) [top, bound] = [list, b];
+    }
+    if (!top) break;
+    // Scores are rounded to cents; a little slack covers floating point in the bound.
+    const threshold = Math.round((bound + 1e-9 * Math.max(1, Math.abs(bound))) * 100) / 100;
+    const last = best[limit];
+    if (last && last.score > threshold) break;
+    const lead = listed(top.take(), at);
     scanned += 1;
-    const lead = listed(row, at);
-    if (after && !before(after, lead)) return;
+    if (after && !before(after, lead)) continue;
     let i = best.length;
     while (i > 0 && before(lead, best[i - 1]!)) i -= 1;
     if (i <= limit) best.splice(i, 0, lead);
     if (best.length > limit + 1) best.pop();
-  };
-  for (;;) {
-    consider(baseList.next());
-    for (const { list } of decayLists) if (!list.exhausted) consider(list.next());
-    const open = decayLists.filter((d) => !d.list.exhausted);
-    if (baseList.exhausted && open.length === 0) break;
-    // Every unread row is under this bound (see ./index-curve.ts orderKeys); a little slack covers floating point.
-    const baseBound = baseList.exhausted ? Number.NEGATIVE_INFINITY : baseList.frontier;
-    const decayBase = baseList.exhausted ? 0 : Math.max(baseList.frontier, 0);
-    const decayBound = open.reduce((bound, d) => Math.max(bound, upperBound({ hl: d.hl, key: d.list.frontier }, decayBase, at)), Number.NEGATIVE_INFINITY);
-    const bound = Math.max(baseBound, decayBound);
-    const threshold = Math.round((bound + 1e-9 * Math.max(1, Math.abs(bound))) * 100) / 100;
-    const last = best[limit];
-    if (last && last.score > threshold) break;
   }
   return { leads: best.slice(0, limit), more: best.length > limit, rowsScanned: scanned };
 }
 
-/** The half-life classes rows use now, each found by one index seek. */
-function halfLifeClasses(sql: SqlStorage): number[] {
-  const classes: number[] = [];
-  for (let after = 0; ; ) {
-    const row = sql.exec<{ hl: number | null }>("SELECT MIN(hl) AS hl FROM lead_index WHERE hl > 0 AND hl > ?", after).one();
-    if (row.hl === null) return classes;
-    classes.push(row.hl);
-    after = row.hl;
+/** The (hl, bb) lists rows use now, each found by one index seek. */
+function orderLists(sql: SqlStorage): Array<{ hl: number; bb: number }> {
+  const lists: Array<{ hl: number; bb: number }> = [];
+  for (let after = { hl: -1, bb: 0 }; ; ) {
+    const row = sql.exec<{ hl: number; bb: number }>("SELECT hl, bb FROM lead_index WHERE (hl, bb) > (?, ?) ORDER BY hl, bb LIMIT 1", after.hl, after.bb).toArray()[0];
+    if (!row) return lists;
+    lists.push(row);
+    after = row;
   }
 }
 

@@ -14,7 +14,7 @@ const OVERVIEW_POLL_MS = 30_000;
 /** The site at a glance: leads per label now (from the index), the hottest leads, webhook health, config version. */
 export function Overview({ site }: { site: string }) {
   const overview = useAsync(() => loadOverview(site), [site]);
-  const hottest = useAsync(() => listLeads(site, { limit: HOTTEST }), [site]);
+  const hottest = useAsync(async () => (await listLeads(site, { limit: HOTTEST })).leads, [site]);
   usePoll(() => Promise.all([overview.reload(), hottest.reload()]), OVERVIEW_POLL_MS);
   if (overview.error) return <ErrorNote error={overview.error} title="Could not load the overview" />;
   const data = overview.data;

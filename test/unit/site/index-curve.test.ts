@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import b2bJson from "../../../examples/b2b.json";
 import { applyEvents, newLeadState, readLead, scoringSchema, view, type ScoringEvent } from "../../../worker/scoring";
 import type { ScoreCurve } from "../../../worker/scoring/score";
-import { drifted, halfLifeClass, indexCurveOf, orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "../../../worker/site/index-curve";
+import { baseBucket, drifted, halfLifeClass, indexCurveOf, orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "../../../worker/site/index-curve";
 
 // 14 d model decay, email opens with their own 7 d half-life, a sign-up that never decays, fit rules on traits.
 const config = scoringSchema.parse(b2bJson);
@@ -50,7 +50,7 @@ describe("the index's score curve", () => {
         const { t0, curve } = leadAfter(steps);
         const t = t0 + hours * HOUR;
         const keys = orderKeys(curve, t0);
-        expect(scoreOnCurve(curve, t, t0)).toBeLessThanOrEqual(upperBound(keys, keys.ubBase, t) + 1e-9);
+        expect(scoreOnCurve(curve, t, t0)).toBeLessThanOrEqual(upperBound(keys, t) + 1e-9);
       }),
       { numRuns: 200 },
     );
@@ -73,6 +73,13 @@ describe("the index's score curve", () => {
     expect(scoreOnCurve(decaying, T0, T0)).toBeGreaterThan(scoreOnCurve(steady, T0, T0));
     // 80 * 2^-(t/h) < 50 once t > h * log2(80 / 50) ≈ 9.5 days
     expect(scoreOnCurve(decaying, T0 + 10 * DAY, T0)).toBeLessThan(scoreOnCurve(steady, T0 + 10 * DAY, T0));
+  });
+
+  it("bounds the lasting part by the next quarter octave", () => {
+    expect(baseBucket(0)).toBe(0);
+    expect(baseBucket(-5)).toBe(0);
+    expect(baseBucket(16)).toBe(16);
+    expect(baseBucket(40)).toBeCloseTo(2 ** (22 / 4), 9); // 4 * log2(40) = 21.3, up to 22
   });
 
   it("puts each half-life in the class of the next power of two minutes", () => {
