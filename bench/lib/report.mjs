@@ -1,4 +1,8 @@
 // Targets, the printed table and bench/RESULTS.md, all from one results object (bench/results.json).
+import { existsSync, readFileSync } from "node:fs";
+
+/** What the last full run's misses come from (written after reading its profile); rendered into RESULTS.md. */
+const NOTES = new URL("../notes.md", import.meta.url);
 
 /** The targets (issue 9), each checked per lead distribution where it applies. */
 export const TARGETS = {
@@ -265,6 +269,7 @@ export function renderResultsMarkdown({ main, full }) {
       : []),
     "",
     ...runSections(main, "##"),
+    ...(existsSync(NOTES) ? [readFileSync(NOTES, "utf8").trim(), ""] : []),
     ...machineSection(main, "##"),
   ];
   if (full && full !== main) {
