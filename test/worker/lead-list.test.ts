@@ -89,6 +89,8 @@ describe("GET /v1/sites/{site}/leads: by the score now", () => {
 
   it("filters by label, stage and model, and searches by e-mail prefix, exact anonymous id and lead id prefix", async () => {
     const site = uniqueSite();
+    // A still clock: 70 points halving hourly would show 69.99 after a quarter of a second.
+    clockAt(Date.now());
     await threeLeads(site);
     expect((await list(site, "label=warm")).body.leads.map((l: any) => l.userId)).toEqual(["ada@example.com"]);
     expect((await list(site, "label=hot&model=shop")).body.leads.map((l: any) => l.score)).toEqual([70]);
@@ -135,6 +137,7 @@ describe("GET /v1/sites/{site}/leads: by the score now", () => {
 
   it("re-indexes a lead only when its score moves past the tolerance or a label changes, not per event", async () => {
     const site = uniqueSite();
+    clockAt(Date.now());
     await putConfig(site, listConfig(site));
     await send(site, "visitor-quiet", [pageView("/")]);
     await outboxDrained(site, "visitor-quiet");
@@ -171,6 +174,7 @@ describe("GET /v1/sites/{site}/leads: by the score now", () => {
 
   it("answers 422 for a cursor passed with other filters than its listing's", async () => {
     const site = uniqueSite();
+    clockAt(Date.now());
     await threeLeads(site);
     const first = await list(site, "limit=1");
     const { status, body } = await list(site, `limit=1&label=cold&cursor=${encodeURIComponent(first.body.next)}`);

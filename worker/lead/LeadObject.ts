@@ -8,7 +8,7 @@ import { describeLead } from "./describe";
 import { eventPage, type EventCursor, type ExportAnswer } from "./export-page";
 import { forgetOutsideWindow } from "./dedup";
 import { deliverOnce, retryScale } from "./delivery";
-import { sendIndexUpdate } from "./index-batcher";
+import { IndexSender } from "./index-sender";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
 import { earliestDue, sameAttempt, settleOutbox, withRequeued } from "./outbox";
@@ -42,9 +42,8 @@ export class LeadObject extends DurableObject<Env> {
   #inFlight = new Set<string>();
   /** Deliveries asked for while an earlier attempt of them was in flight: attempted once it settles. */
   #waiting = new Map<string, Delivery>();
-  /** True while the owed index entry is being sent; the instant a failed send is tried again. */
-  #indexSending = false;
-  #indexRetryAt: number | null = null;
+  /** The owed index entry's sender (./index-sender.ts): outside the outbox, an alarm only after a failure. */
+  #index: IndexSender;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -52,6 +51,7 @@ export class LeadObject extends DurableObject<Env> {
     this.#store = new LeadStore(ctx.storage);
     this.#record = this.#store.record();
     this.#mergedInto = this.#store.mergedInto();
+    this.#index = new IndexSender(env, { get: () => this.#record, forget: (record) => (this.#record = record), retryAt: () => this.#planAlarm(Date.now()) });
     void ctx.blockConcurrencyWhile(async () => {
       this.#alarmAt = await ctx.storage.getAlarm();
     });
@@ -220,7 +220,7 @@ export class LeadObject extends DurableObject<Env> {
       const decided = stored ? this.#commit({ request: null, config: stored, now: Date.now() }, false) : null;
       const now = Date.now();
       const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
-      await Promise.all([this.#deliver([...(decided?.added ?? []), ...due]), this.#sendIndex()]);
+      await Promise.all([this.#deliver([...(decided?.added ?? []), ...due]), this.#index.send()]);
     } finally {
       this.#inAlarm = false;
       this.#planAlarm(Date.now(), { inAlarm: true });
@@ -251,29 +251,8 @@ export class LeadObject extends DurableObject<Env> {
     // Outbound fetches wait behind the output gate too, so nothing is sent before the commit is durable.
     if (deliverAtOnce && d.added.length > 0) void this.#deliver(d.added);
     // The index entry leaves outside the outbox: no safety alarm, no record rewrite when it lands.
-    if (deliverAtOnce) void this.#sendIndex();
+    if (deliverAtOnce) void this.#index.send();
     return d;
-  }
-
-  /**
-   * Sends the owed index entry (LeadRecord.indexOwed) and forgets it in memory once stored; the
-   * record's next write persists that. Only a failed send sets an alarm, to try again.
-   */
-  async #sendIndex(): Promise<void> {
-    const owed = this.#record?.indexOwed;
-    if (!owed || this.#indexSending) return;
-    this.#indexSending = true;
-    const site = this.#record!.identity.site;
-    const stored = await sendIndexUpdate(this.env, site, `${owed.leadId}/${owed.updatedAt}`, owed).finally(() => (this.#indexSending = false));
-    this.#indexRetryAt = stored ? null : Date.now() + INDEX_RETRY_MS * retryScale(this.env);
-    if (!stored) return this.#planAlarm(Date.now());
-    const record = this.#record;
-    if (record?.indexOwed === owed) {
-      const { indexOwed: _stored, ...rest } = record;
-      this.#record = rest;
-    }
-    // A newer entry decided while this one was on its way goes now.
-    else if (record?.indexOwed) void this.#sendIndex();
   }
 
   /**
@@ -323,7 +302,7 @@ export class LeadObject extends DurableObject<Env> {
   #planAlarm(now: number, options: { mayMoveLater?: boolean; inAlarm?: boolean } = {}): void {
     if (this.#inAlarm) return;
     const record = this.#record;
-    const due = [record ? earliestDue(record.outbox) : null, this.#indexRetryAt].filter((t): t is number => t !== null);
+    const due = [record ? earliestDue(record.outbox) : null, this.#index.retryAt].filter((t): t is number => t !== null);
     const at = planAlarm({ outboxDueAt: due.length > 0 ? Math.min(...due) : null, crossingAt: this.#crossingAt ?? null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
     if (at === null) return;
     this.#alarmAt = at;
@@ -350,9 +329,6 @@ export class LeadObject extends DurableObject<Env> {
     return { ...result, anonymousIds: [...new Set([anonymousId, ...result.anonymousIds])], leadId: anonLeadId };
   }
 }
-
-/** A failed index send is tried again this much later (times the retry scale). */
-const INDEX_RETRY_MS = 30_000;
 
 function key(d: Delivery): string {
   return `${d.messageId}\u0000${d.endpointId}`;
