@@ -50,9 +50,11 @@ describe("the index's score curve", () => {
         const { t0, curve } = leadAfter(steps);
         const t = t0 + hours * HOUR;
         const keys = orderKeys(curve, t0);
-        expect(scoreOnCurve(curve, t, t0)).toBeLessThanOrEqual(upperBound(keys, t) + 1e-9);
+        // Scores are rounded to cents, and rounding is monotone: the bound holds once rounded the same way.
+        const bound = Math.round((upperBound(keys, t) + 1e-9) * 100) / 100;
+        expect(scoreOnCurve(curve, t, t0)).toBeLessThanOrEqual(bound);
       }),
-      { numRuns: 200 },
+      { numRuns: 500 },
     );
   });
 
