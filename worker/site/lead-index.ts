@@ -4,9 +4,9 @@
  *
  * Each row keeps the lead's score curve (./index-curve.ts), so the score at any instant is computed
  * exactly from the row, and order keys that bound it from above at every instant: rows of one list
- * (half-life class `hl`, base bucket `bb`) are bounded by `bb + 2^(key - t/hl)`, so ordering a list
- * by `key` orders its bounds at every t, and no key moves with time. One SQLite index on
- * (hl, bb, key) holds every list, written only when the lead re-indexes. A page at instant t reads
+ * (half-life class `hl`, base bucket `bb`, label) are bounded by `bb + 2^(key - t/hl)`, so ordering a
+ * list by `key` orders its bounds at every t, and no key moves with time. One SQLite index on
+ * (hl, bb, label, key) holds every list, written only when the lead re-indexes. A page at instant t reads
  * the lists best bound first, scores every row read exactly at t, and stops once the page's last row
  * beats the bound of everything unread. Deep pages read more rows than the first (everything above
  * the cursor is read again); the bench measures both (bench/RESULTS.md).
@@ -19,7 +19,8 @@ export const LEAD_INDEX_SCHEMA = `
   CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
     model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0) WITHOUT ROWID;
 `;
-const ORDER_INDEX = "CREATE INDEX IF NOT EXISTS lead_index_order ON lead_index (hl, bb, key DESC, lead_id)";
+/** The label is part of each list, so a label filter reads only that label's lists (no extra row: one entry either way). */
+const ORDER_INDEX = "CREATE INDEX IF NOT EXISTS lead_index_lists ON lead_index (hl, bb, label, key DESC, lead_id)";
 /** Columns the first version of the table lacked; its rows keep their stored score until the lead re-indexes. */
 const ADDED_COLUMNS = ["model TEXT NOT NULL DEFAULT ''", "curve TEXT", "hl REAL NOT NULL DEFAULT 0", "bb REAL NOT NULL DEFAULT 0", "key REAL NOT NULL DEFAULT 0"];
 
@@ -37,6 +38,8 @@ export function migrateLeadIndex(sql: SqlStorage): void {
     for (const column of ADDED_COLUMNS) if (!columns.has(column.split(" ")[0]!)) sql.exec(`ALTER TABLE lead_index ADD COLUMN ${column}`);
     sql.exec("UPDATE lead_index SET hl = 0, bb = 0, key = score WHERE curve IS NULL");
   }
+  // An earlier order index without the label: one index, one entry per row.
+  sql.exec("DROP INDEX IF EXISTS lead_index_order");
   sql.exec(ORDER_INDEX);
 }
 
@@ -134,7 +137,7 @@ function filterSql(query: LeadListQuery): { clause: string; binds: unknown[] } {
   return { clause: parts.join(" "), binds };
 }
 
-/** One list, (hl, bb), read in descending key order a chunk at a time (keyset on key and lead id). */
+/** One list, (hl, bb, label), read in descending key order a chunk at a time (keyset on key and lead id). */
 class OrderList {
   #buffer: Row[] = [];
   #last: { key: number; leadId: string } | null = null;
@@ -143,7 +146,7 @@ class OrderList {
 
   constructor(
     private readonly sql: SqlStorage,
-    readonly keys: { hl: number; bb: number },
+    readonly keys: { hl: number; bb: number; label: string },
     private readonly filter: { clause: string; binds: unknown[] },
   ) {}
 
@@ -154,8 +157,8 @@ class OrderList {
       const last = this.#last;
       this.#buffer = this.sql
         .exec<Row>(
-          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, key DESC, lead_id LIMIT ${this.#chunk}`,
-          this.keys.hl, this.keys.bb, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
+          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? AND label = ? ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, label, key DESC, lead_id LIMIT ${this.#chunk}`,
+          this.keys.hl, this.keys.bb, this.keys.label, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
         )
         .toArray();
       this.#drained = this.#buffer.length < this.#chunk;
@@ -178,9 +181,12 @@ class OrderList {
  */
 export function listLeadPage(sql: SqlStorage, query: LeadListQuery): LeadListPage {
   if (query.q !== undefined) return searchPage(sql, query);
-  const filter = filterSql(query);
+  // The label picks lists; stage and model filter within them.
+  const filter = filterSql({ ...query, label: undefined });
   const { at, after, limit } = query;
-  const lists = orderLists(sql).map((keys) => new OrderList(sql, keys, filter));
+  const lists = orderLists(sql)
+    .filter((keys) => query.label === undefined || keys.label === query.label)
+    .map((keys) => new OrderList(sql, keys, filter));
   // The best `limit + 1` rows after the cursor so far, in listing order: one more tells `more`.
   const best: ListedLead[] = [];
   let scanned = 0;
@@ -210,11 +216,13 @@ export function listLeadPage(sql: SqlStorage, query: LeadListQuery): LeadListPag
   return { leads: best.slice(0, limit), more: best.length > limit, rowsScanned: scanned };
 }
 
-/** The (hl, bb) lists rows use now, each found by one index seek. */
-function orderLists(sql: SqlStorage): Array<{ hl: number; bb: number }> {
-  const lists: Array<{ hl: number; bb: number }> = [];
-  for (let after = { hl: -1, bb: 0 }; ; ) {
-    const row = sql.exec<{ hl: number; bb: number }>("SELECT hl, bb FROM lead_index WHERE (hl, bb) > (?, ?) ORDER BY hl, bb LIMIT 1", after.hl, after.bb).toArray()[0];
+/** The (hl, bb, label) lists rows use now, each found by one index seek. */
+function orderLists(sql: SqlStorage): Array<{ hl: number; bb: number; label: string }> {
+  const lists: Array<{ hl: number; bb: number; label: string }> = [];
+  for (let after = { hl: -1, bb: 0, label: "" }; ; ) {
+    const row = sql
+      .exec<{ hl: number; bb: number; label: string }>("SELECT hl, bb, label FROM lead_index WHERE (hl, bb, label) > (?, ?, ?) ORDER BY hl, bb, label LIMIT 1", after.hl, after.bb, after.label)
+      .toArray()[0];
     if (!row) return lists;
     lists.push(row);
     after = row;
