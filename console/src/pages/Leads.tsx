@@ -22,8 +22,8 @@ const PAGE = 25;
 const DETAIL_CONCURRENCY = 4;
 const TOP_REASONS = 3;
 
-/** A lead's detail is fetched again only when its index row changed. */
-const rowKey = (row: LeadRow) => `${row.updatedAt}:${row.score}:${row.label}:${row.stage}`;
+/** A lead's detail is fetched again only when its index row changed (not as its score decays: that is every poll). */
+const rowKey = (row: LeadRow) => `${row.updatedAt}:${row.label}:${row.stage}`;
 
 function useDetails(site: string, rows: LeadRow[]): Map<string, LeadDetail> {
   const cache = useRef(new Map<string, { key: string; detail: LeadDetail }>());
