@@ -21,6 +21,7 @@ import { checkTargets, printReport, renderResultsMarkdown } from "./lib/report.m
 import { ROOT, bundle, startTarget, waitForIdle, workerOptionsFrom } from "./lib/runtime.mjs";
 import { SNIPPET_BUDGET_BYTES, snippetSizes } from "./lib/snippet.mjs";
 import { BENCH_ORIGIN, BENCH_SITE, WEBHOOK_SECRET_ENV, WRITE_KEY_ENV, benchSiteConfig, realisticMix } from "./lib/workload.mjs";
+import { measureSiteIndex } from "./lib/site-index.mjs";
 import { measureTimeToWebhook } from "./lib/webhook-latency.mjs";
 
 const args = new Set(process.argv.slice(2));
@@ -43,6 +44,7 @@ const PLANS = {
     costRequests: 1_000,
     mixLeads: 300,
     webhookLeads: 100,
+    index: { leads: 100_000, updates: 4_000 },
   },
   full: {
     distributions: [
@@ -54,6 +56,7 @@ const PLANS = {
     costRequests: 1_000,
     mixLeads: 300,
     webhookLeads: 100,
+    index: { leads: 100_000, updates: 4_000 },
   },
   quick: {
     distributions: [
@@ -65,6 +68,7 @@ const PLANS = {
     costRequests: 200,
     mixLeads: 30,
     webhookLeads: 20,
+    index: { leads: 10_000, updates: 500 },
   },
 };
 const plan = PLANS[MODE] ?? PLANS.default;
@@ -110,11 +114,12 @@ async function main() {
   log(`snippet: ${snippet.minifiedBytes} B minified, ${snippet.gzipBytes} B gzipped`);
 
   log("bundling the worker, the metered worker and the baselines with wrangler");
-  const [realScript, meteredScript, emptyScript, oneWriteScript] = await Promise.all([
+  const [realScript, meteredScript, emptyScript, oneWriteScript, siteIndexScript] = await Promise.all([
     bundle("wrangler.jsonc", join(TMP, "bundles/leadscore")),
     bundle("bench/instrumented/wrangler.jsonc", join(TMP, "bundles/metered")),
     bundle("bench/baselines/empty/wrangler.jsonc", join(TMP, "bundles/empty")),
     bundle("bench/baselines/one-write/wrangler.jsonc", join(TMP, "bundles/one-write")),
+    bundle("bench/site-index/wrangler.jsonc", join(TMP, "bundles/site-index")),
   ]);
   // The metered build runs with the real worker's own bindings, straight from wrangler.jsonc.
   const leadscoreOptions = await workerOptionsFrom("wrangler.jsonc");
@@ -175,6 +180,17 @@ async function main() {
   log(`time to webhook: p50 ${fmt(webhook.p50Ms, 1)} ms, p99 ${fmt(webhook.p99Ms, 1)} ms (${webhook.arrived}/${webhook.crossings} arrived, ${webhook.verified} verified)`);
   await receiver.close();
 
+  log(`site index: ${plan.index.leads} leads in one Site object, its update rate next to a plain-row baseline, pages by the score now`);
+  const siteIndexTarget = { name: "site-index", scriptPath: siteIndexScript, options: await workerOptionsFrom("bench/site-index/wrangler.jsonc"), vars: { ADMIN_TOKEN } };
+  const siteIndexWorker = await startTarget(siteIndexTarget, join(PERSIST_ROOT, "site-index"));
+  let siteIndex;
+  try {
+    siteIndex = await measureSiteIndex({ url: siteIndexWorker.url, leads: plan.index.leads, updates: plan.index.updates, concurrency: CONCURRENCY, log });
+  } finally {
+    await siteIndexWorker.dispose();
+    rmSync(join(PERSIST_ROOT, "site-index"), { recursive: true, force: true });
+  }
+
   const results = {
     schema: 1,
     runId: RUN_ID,
@@ -197,6 +213,7 @@ async function main() {
     mix,
     prices: loadPrices(),
     webhook,
+    siteIndex,
   };
   results.targets = checkTargets(results);
   printReport(results);

@@ -202,6 +202,30 @@ describe("the operator console in real Chromium", () => {
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     await row.locator('[data-col="Top reasons"]', { hasText: "+" }).waitFor();
     await screenshot(page, "leads", { phone: true });
+
+    // Highest score now first, in the order the API lists them.
+    const scores = await page.locator("tr[data-lead]").evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-score"))));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const ids = await page.locator("tr[data-lead]").evaluateAll((els) => els.map((el) => el.getAttribute("data-lead")));
+    expect(ids).toEqual((await api.listLeads("demo", "limit=25")).body.leads.map((l: { leadId: string }) => l.leadId));
+    // The label filter asks the API for that label only, and the URL says so.
+    await page.getByLabel("Label").selectOption("hot");
+    await eventually(async () => {
+      const labels = await page.locator("tr[data-lead]").evaluateAll((els) => els.map((el) => el.getAttribute("data-label")));
+      return labels.length > 0 && labels.every((l) => l === "hot");
+    }, { what: "only hot leads listed" });
+    expect(new URL(page.url()).searchParams.get("label")).toBe("hot");
+    await page.getByLabel("Label").selectOption("");
+    // A prefix that is no lead's e-mail lists the leads it starts, on the page itself.
+    await page.getByLabel("Search by e-mail or id").fill("grace@");
+    await page.getByRole("button", { name: "Find" }).click();
+    await eventually(async () => {
+      const who = await page.locator('tr[data-lead] [data-col="Who"]').allTextContents();
+      return who.length === 1 && who[0]!.includes("grace@example.com");
+    }, { what: "the search listing grace only" });
+    await page.getByLabel("Search by e-mail or id").fill("");
+    await page.getByRole("button", { name: "Find" }).click();
+    await page.locator("tr[data-lead]", { hasText: hotVisitor }).waitFor();
   });
 
   it("explains the lead: the rule bars add up to its score, with its events, ids and promo code", async () => {

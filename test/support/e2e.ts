@@ -107,6 +107,10 @@ export function operatorApi(baseUrl: () => string) {
       const res = await fetch(`${baseUrl()}/v1/sites/${site}/leads/${encodeURIComponent(ref)}`, { headers });
       return { status: res.status, body: await res.json() };
     },
+    async listLeads(site: string, query = ""): Promise<{ status: number; body: any }> {
+      const res = await fetch(`${baseUrl()}/v1/sites/${site}/leads${query ? `?${query}` : ""}`, { headers });
+      return { status: res.status, body: await res.json() };
+    },
   };
 }
 

@@ -13,6 +13,7 @@ import { historyAnswer, type HistoryAnswer } from "./history-read";
 import { foldRows, retentionCutoff } from "./retention";
 import { leadDeliveries, withSent, type LeadDelivery } from "./sent-log";
 import { deliverOnce, retryScale } from "./delivery";
+import { IndexSender } from "./index-sender";
 import { leadIdForAnonymous, leadStub } from "./ids";
 import { LeadStore } from "./lead-store";
 import { earliestDue, sameAttempt, settleOutbox, withRequeued } from "./outbox";
@@ -49,6 +50,8 @@ export class LeadObject extends DurableObject<Env> {
   #inFlight = new Set<string>();
   /** Deliveries asked for while an earlier attempt of them was in flight: attempted once it settles. */
   #waiting = new Map<string, Delivery>();
+  /** The owed index entry's sender (./index-sender.ts): outside the outbox, an alarm only after a failure. */
+  #index: IndexSender;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -56,6 +59,7 @@ export class LeadObject extends DurableObject<Env> {
     this.#store = new LeadStore(ctx.storage);
     this.#record = this.#store.record();
     this.#mergedInto = this.#store.mergedInto();
+    this.#index = new IndexSender(env, { get: () => this.#record, forget: (record) => (this.#record = record), retryAt: () => this.#planAlarm(Date.now()) });
     void ctx.blockConcurrencyWhile(async () => {
       this.#alarmAt = await ctx.storage.getAlarm();
     });
@@ -243,7 +247,9 @@ export class LeadObject extends DurableObject<Env> {
 
   /** Counts for tests and the cost benchmark: what this object keeps. */
   async stats(): Promise<{ events: number; outbox: number; alarm: number | null; databaseSize: number }> {
-    return { events: this.#store.eventCount() + (this.#record?.pending.length ?? 0), outbox: this.#record?.outbox.length ?? 0, alarm: await this.ctx.storage.getAlarm(), databaseSize: this.ctx.storage.sql.databaseSize };
+    // An index entry not yet stored counts as undelivered: "drained" means nothing more leaves here.
+    const outbox = (this.#record?.outbox.length ?? 0) + (this.#record?.indexOwed ? 1 : 0);
+    return { events: this.#store.eventCount() + (this.#record?.pending.length ?? 0), outbox, alarm: await this.ctx.storage.getAlarm(), databaseSize: this.ctx.storage.sql.databaseSize };
   }
 
   /**
@@ -263,7 +269,7 @@ export class LeadObject extends DurableObject<Env> {
       if (stored) this.#applyRetention(stored.config, Date.now());
       const now = Date.now();
       const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
-      await this.#deliver([...(decided?.added ?? []), ...due]);
+      await Promise.all([this.#deliver([...(decided?.added ?? []), ...due]), this.#index.send()]);
     } finally {
       this.#inAlarm = false;
       this.#planAlarm(Date.now(), { inAlarm: true });
@@ -298,6 +304,8 @@ export class LeadObject extends DurableObject<Env> {
     this.#planAlarm(now);
     // Outbound fetches wait behind the output gate too, so nothing is sent before the commit is durable.
     if (deliverAtOnce && d.added.length > 0) void this.#deliver(d.added);
+    // The index entry leaves outside the outbox: no safety alarm, no record rewrite when it lands.
+    if (deliverAtOnce) void this.#index.send();
     return d;
   }
 
@@ -372,8 +380,9 @@ export class LeadObject extends DurableObject<Env> {
   #planAlarm(now: number, options: { mayMoveLater?: boolean; inAlarm?: boolean } = {}): void {
     if (this.#inAlarm) return;
     const record = this.#record;
+    const outboxDue = [record ? earliestDue(record.outbox) : null, this.#index.retryAt].filter((t): t is number => t !== null);
     const due = [this.#crossingAt ?? null, this.#retentionDue ?? null].filter((t): t is number => t !== null);
-    const at = planAlarm({ outboxDueAt: record ? earliestDue(record.outbox) : null, crossingAt: due.length > 0 ? Math.min(...due) : null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
+    const at = planAlarm({ outboxDueAt: outboxDue.length > 0 ? Math.min(...outboxDue) : null, crossingAt: due.length > 0 ? Math.min(...due) : null, current: this.#alarmAt, now, inAlarm: options.inAlarm ?? false, mayMoveLater: options.mayMoveLater ?? false });
     if (at === null) return;
     this.#alarmAt = at;
     void this.#store.setAlarm(at);

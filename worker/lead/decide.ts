@@ -6,6 +6,7 @@
  */
 import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
+import { drifted, indexCurveOf } from "../site/index-curve";
 import { freshEvents, type KnownIds } from "./dedup";
 import { FLUSH_HISTORY, historyRecorder, type HistoryEntry } from "./history";
 import { deliveriesFor, messageFromChange, operatorCauses, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
@@ -55,6 +56,8 @@ export interface Decision {
   crossingAt: number | null;
   /** Deliveries this decision added to the outbox: the object attempts them right after committing. */
   added: Delivery[];
+  /** The index entry this decision owes the site (also in `record.indexOwed` until it is stored), or null. */
+  index: LeadIndexEntry | null;
   /** True once a merged anonymous lead's history is in `batch`: the object may release it. */
   merged: boolean;
   /** Set when the request was a claim this lead refuses (see `claimRefused`): nothing changed, nothing is told. */
@@ -64,7 +67,7 @@ export interface Decision {
 /** A refused claim's decision: the record as it was, and an answer that tells nothing of it. */
 function refusedClaim(record: LeadRecord, request: IngestRequest): Decision {
   const summary: LeadSummary = { id: request.leadId, userId: null, score: 0, label: NO_STAGE, stage: NO_STAGE };
-  return { record, recordChanged: false, batch: null, actions: [], accepted: 0, duplicates: 0, summary, changes: [], crossingAt: null, added: [], merged: false, claimRejected: true };
+  return { record, recordChanged: false, batch: null, actions: [], accepted: 0, duplicates: 0, summary, changes: [], crossingAt: null, added: [], index: null, merged: false, claimRejected: true };
 }
 
 /**
@@ -174,13 +177,16 @@ export function decide(input: DecideInput): Decision {
     messages.push(promoMessage(promo.code, now, { id: trigger.id, name: trigger.name }, { ...ctx, topContributions: top }));
   }
 
-  // The site's lead index hears of label, stage and identity changes, a lead's first scored batch (so
-  // every lead with history is listed) and a re-score's new score; never of every event. A new code
-  // and a confirmed identity go there too: the site's promo lookup answers from it.
+  // The site's lead index hears of label, stage, model and identity changes, of a re-score, and of a
+  // score that moved past INDEX_TOLERANCE from what the index computes for it now (../site/index-curve.ts):
+  // a lead's first scored batch, an event worth a few points. Decay never moves it: the index holds
+  // the curve. A new code and a confirmed identity go there too: the site's promo lookup answers from it.
   const confirmed = before !== null && before.identity.verified !== identity.value.verified;
-  const firstScored = fresh.length > 0 && before?.indexed !== true;
-  const index = changes.length > 0 || identity.userIdChanged || confirmed || absorbed || trigger || firstScored || (input.rescore && configChanged) ? indexEntry(identity.value, reading, promos, now) : null;
-  const added = deliveriesFor(messages, scoring.webhooks, index, now + DELIVERY_GRACE_MS);
+  const moved = before?.index?.model !== reading.view.model || drifted(before?.index, reading.view.score, now);
+  const reindex = changes.length > 0 || identity.userIdChanged || confirmed || absorbed || trigger || moved || (input.rescore && configChanged);
+  const index = reindex ? indexEntry(identity.value, reading, promos, now) : null;
+  const added = deliveriesFor(messages, scoring.webhooks, now + DELIVERY_GRACE_MS);
+  const indexOwed = index ?? before?.indexOwed;
   const record: LeadRecord = {
     identity: identity.value,
     state,
@@ -190,7 +196,8 @@ export function decide(input: DecideInput): Decision {
     eventNames,
     promos,
     outbox: added.length > 0 ? withDeliveries(before?.outbox ?? [], added) : (before?.outbox ?? []),
-    ...(before?.indexed === true || index !== null ? { indexed: true } : {}),
+    ...(index ? { index: { curve: index.curve!, at: now, model: reading.view.model } } : before?.index ? { index: before.index } : {}),
+    ...(indexOwed ? { indexOwed } : {}),
     ...(rescored ? { rescored } : {}),
     ...(history.length > 0 ? { history } : {}),
     ...(before?.folded ? { folded: before.folded } : absorbed?.folded ? { folded: absorbed.folded } : {}),
@@ -207,6 +214,7 @@ export function decide(input: DecideInput): Decision {
     changes,
     crossingAt: reading.nextCrossing,
     added,
+    index,
     merged: absorbed !== null,
   };
 }
@@ -238,7 +246,7 @@ export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSum
 
 function indexEntry(identity: LeadIdentity, reading: LeadReading, promos: PromoRecord[], now: number): LeadIndexEntry {
   const { view: v } = reading;
-  const entry: LeadIndexEntry = { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
+  const entry: LeadIndexEntry = { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, model: v.model, curve: indexCurveOf(reading.curve), updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
   if (identity.verified !== undefined) entry.verified = identity.verified;
   if (promos.length > 0) entry.promos = promos.map((p) => ({ code: p.code, issuedAt: p.issuedAt }));
   return entry;

@@ -1,3 +1,4 @@
+import { decodeJsonCursor, encodeJsonCursor } from "../http/cursor";
 import type { ScoringEvent } from "../scoring";
 
 /** Where a page of a lead's events ends: the last event's time and id (events sort by both). */
@@ -33,14 +34,10 @@ export function eventPage(sorted: readonly ScoringEvent[], cursor: EventCursor |
  * @example decodeCursor(encodeCursor({ ts: 1767225600000, id: "evt_1" })) // { ts: 1767225600000, id: "evt_1" }
  */
 export function encodeCursor(cursor: EventCursor): string {
-  return btoa(JSON.stringify([cursor.ts, cursor.id])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeJsonCursor([cursor.ts, cursor.id]);
 }
 
 export function decodeCursor(text: string): EventCursor | null {
-  try {
-    const value: unknown = JSON.parse(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
-    return Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === "string" ? { ts: value[0], id: value[1] } : null;
-  } catch {
-    return null;
-  }
+  const value = decodeJsonCursor(text);
+  return Array.isArray(value) && value.length === 2 && Number.isFinite(value[0]) && typeof value[1] === "string" ? { ts: value[0], id: value[1] } : null;
 }

@@ -11,8 +11,12 @@ import type { LeadIndexEntry } from "../site/SiteObject";
  * also stays in its lead's outbox until it is settled here, so a lost isolate loses nothing.
  */
 
-/** Ticks a new entry waits for others to join it. */
-const GATHER_TICKS = 1;
+/**
+ * Ticks a new entry waits for others to join it: 50 ms, so that even one request at a time gathers
+ * several leads' entries into one site request. The lead object stays active that long after its
+ * answer (duration billed in production: 50 ms at 128 MB is about $0.08 per million index updates).
+ */
+const GATHER_TICKS = 5;
 const TICK_MS = 10;
 /** After this many ticks without an outcome the attempt fails, and the outbox retries it later. */
 const GIVE_UP_TICKS = 500;

@@ -1,9 +1,8 @@
 import type { Cause, Change, LeadView, ScoringEvent } from "../scoring";
 import type { WebhookEndpoint } from "../site/config";
-import type { LeadIndexEntry } from "../site/SiteObject";
 import { buildWebhookBody, newMessageId, type WebhookCause, type WebhookData, type WebhookType } from "../webhooks/payload";
 import type { RandomBytes } from "./promo";
-import { INDEX_OUTBOX, type Delivery, type LeadIdentity } from "./types";
+import type { Delivery, LeadIdentity } from "./types";
 
 export interface MessageContext {
   identity: LeadIdentity;
@@ -108,22 +107,17 @@ export function endpointsFor(type: string, endpoints: WebhookEndpoint[]): Webhoo
 }
 
 /**
- * The deliveries of one decision: each message once per subscribed endpoint, and the index update,
- * all due at `dueAt`. They ride in the lead's record (its outbox), so a crossing costs no row of its own.
+ * The deliveries of one decision: each message once per subscribed endpoint, all due at `dueAt`.
+ * They ride in the lead's record (its outbox), so a crossing costs no row of its own.
  *
- * @example deliveriesFor(messages, config.webhooks, indexEntry, now)
+ * @example deliveriesFor(messages, config.webhooks, now + DELIVERY_GRACE_MS)
  */
-export function deliveriesFor(messages: OutgoingMessage[], endpoints: WebhookEndpoint[], index: LeadIndexEntry | null, dueAt: number): Delivery[] {
+export function deliveriesFor(messages: OutgoingMessage[], endpoints: WebhookEndpoint[], dueAt: number): Delivery[] {
   // Disabled endpoints get their deliveries too: the attempt dead-letters them, so an operator can
   // redeliver what an endpoint missed while it was disabled.
   const deliveries: Delivery[] = messages.flatMap((m) =>
     endpointsFor(m.type, endpoints).map((e) => ({ messageId: m.id, endpointId: e.id, type: m.type, body: m.body, attempts: 0, nextAt: dueAt })),
   );
-  if (index) deliveries.push({ messageId: indexMessageId(index), endpointId: INDEX_OUTBOX, type: "index", body: JSON.stringify(index), attempts: 0, nextAt: dueAt });
   return deliveries;
 }
 
-/** Index updates sort by the instant they describe: the newest replaces any not yet sent. */
-function indexMessageId(index: LeadIndexEntry): string {
-  return `index-${String(index.updatedAt).padStart(15, "0")}`;
-}

@@ -6,7 +6,7 @@
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
 import { decide, type Decision } from "./decide";
 import type { RandomBytes } from "./promo";
-import { INDEX_OUTBOX, type Delivery, type IngestRequest, type LeadRecord } from "./types";
+import { type Delivery, type IngestRequest, type LeadRecord } from "./types";
 
 /** Alarms one simulation runs at most: a bound on the work one request may ask for. */
 const MAX_ALARMS = 1000;
@@ -55,17 +55,12 @@ export function simulateLead(input: SimulateLeadInput): SimulatedOutput {
     if (input.until === undefined || d.crossingAt === null || d.crossingAt <= now || d.crossingAt > input.until) break;
     now = d.crossingAt;
   }
-  return outputOf(decisions.flatMap((d) => d.added));
+  return outputOf(decisions.flatMap((d) => d.added), decisions.flatMap((d) => (d.index ? [d.index] : [])));
 }
 
-function outputOf(added: Delivery[]): SimulatedOutput {
+function outputOf(added: Delivery[], indexUpdates: LeadIndexEntry[]): SimulatedOutput {
   const messages = new Map<string, SimulatedMessage>();
-  const indexUpdates: LeadIndexEntry[] = [];
   for (const d of added) {
-    if (d.endpointId === INDEX_OUTBOX) {
-      indexUpdates.push(JSON.parse(d.body) as LeadIndexEntry);
-      continue;
-    }
     const message = messages.get(d.messageId) ?? { messageId: d.messageId, type: d.type, endpointIds: [], payload: JSON.parse(d.body) as unknown };
     message.endpointIds.push(d.endpointId);
     messages.set(d.messageId, message);

@@ -1,6 +1,8 @@
 import type { Change, LeadState, LeadView, ScoringEvent } from "../scoring";
 import type { HistoryEntry } from "./history";
 import type { OutcomeWatch } from "../outcomes/watch";
+import type { IndexCurve } from "../site/index-curve";
+import type { LeadIndexEntry } from "../site/SiteObject";
 import type { PromoRecord } from "./promo";
 import type { FoldedHistory } from "./retention";
 import type { SentDelivery } from "./sent-log";
@@ -37,10 +39,17 @@ export interface LeadRecord {
   eventNames: string[];
   /** Every code the person was shown, on this lead or a merged one, oldest owner first; at most one issued here. */
   promos: PromoRecord[];
-  /** Webhook deliveries and the index update not yet settled (see ./outbox.ts). */
+  /** Webhook deliveries not yet settled (see ./outbox.ts). */
   outbox: Delivery[];
-  /** True once an index entry for this lead was queued: its first scored batch lists it. */
-  indexed?: boolean;
+  /** What the site's lead index holds for this lead (or was last sent): the curve it lists the score by. */
+  index?: { curve: IndexCurve; at: number; model: string };
+  /**
+   * An index entry not known to be stored. It is sent right after the commit that wrote it and
+   * cleared in memory once stored; the record forgets it on its next write. A record loaded with one
+   * (the isolate died in between) sends it again with the lead's next request or alarm: the site
+   * keeps the newest entry per lead, so a repeat changes nothing.
+   */
+  indexOwed?: LeadIndexEntry;
   /** What the newest config change did to the lead, so a re-score repeated after a crash counts it once. */
   rescored?: RescoreOutcome;
   /** Score history entries not yet flushed to a batch row (see ./history.ts); absent when none. */
@@ -167,7 +176,10 @@ export interface Delivery {
   lastError?: string;
 }
 
-/** Endpoint id reserved for deliveries that update the site's lead index rather than call a webhook. */
+/**
+ * Endpoint id of index updates in outboxes written before index entries left the outbox
+ * (`LeadRecord.indexOwed`): they still drain, to the site object.
+ */
 export const INDEX_OUTBOX = "#index";
 
 /** What `describe` answers: the lead, or where a merged anonymous lead went. */

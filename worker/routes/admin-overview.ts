@@ -4,7 +4,6 @@ import { requireAdmin } from "../http/auth";
 import { ApiError, parseOr } from "../http/errors";
 import { DEFAULT_DISQUALIFIED_LABEL } from "../scoring/compile";
 import { loadSiteConfig, siteStub } from "../site/config-cache";
-import type { LeadIndexEntry } from "../site/SiteObject";
 import { DEAD_LETTER_COUNT_CAP, LABEL_COUNT_CAP } from "./admin-console-schema";
 import { siteParamSchema } from "./admin-schema";
 
@@ -25,12 +24,8 @@ adminOverview.get("/v1/sites/:site/overview", async (c) => {
   const stub = siteStub(c.env, site);
   // The index keeps rows, not counts: count up to a cap per label rather than read a large site whole.
   const { all, bands } = labelsOf(stored.config.models);
-  const labels = await Promise.all(
-    all.map(async (label) => {
-      const rows = (await stub.listLeads({ label, limit: LABEL_COUNT_CAP + 1 })) as LeadIndexEntry[];
-      return { label, leads: Math.min(rows.length, LABEL_COUNT_CAP), atLeast: rows.length > LABEL_COUNT_CAP };
-    }),
-  );
+  const counts = (await stub.countLabels(all, LABEL_COUNT_CAP + 1)) as number[];
+  const labels = all.map((label, i) => ({ label, leads: Math.min(counts[i]!, LABEL_COUNT_CAP), atLeast: counts[i]! > LABEL_COUNT_CAP }));
   const disabled = new Set((await stub.disabledEndpoints()) as string[]);
   const letters = await Promise.all(stored.config.webhooks.map(async (e) => ((await stub.listDeadLetters(e.id, DEAD_LETTER_COUNT_CAP)) as unknown[]).length));
   return c.json({

@@ -34,11 +34,6 @@ export const simulateRequestSchema = z.object({
   anonymousId: z.string().min(1).max(128).default("simulated-visitor"),
 });
 
-export const leadListQuerySchema = z.object({
-  label: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-
 /** `GET …/leads/{lead}/events`: a page of the export, after the cursor the previous page answered. */
 export const leadEventsQuerySchema = z.object({
   /** `next` from the previous page (opaque); absent for the first page. */
@@ -163,10 +158,6 @@ export const configVersionListSchema = z.object({
 export const configVersionSchema = configVersionInfoSchema.extend({ config: siteConfigSchema });
 
 const leadSummarySchema = z.object({ id: z.string(), userId: z.string().nullable(), score: z.number(), label: z.string(), stage: z.string() });
-
-export const leadListResponseSchema = z.object({
-  leads: z.array(z.object({ leadId: z.string(), userId: z.string().nullable(), score: z.number(), label: z.string(), stage: z.string(), updatedAt: z.number() })),
-});
 
 /** A lead as `GET …/leads/{lead}` describes it (further fields may follow). */
 export const leadResponseSchema = leadSummarySchema

@@ -15,10 +15,11 @@ import { rememberSiteConfig, siteStub } from "../site/config-cache";
 import { adminConfig, configOrFail, siteOf, validateConfig } from "./admin-config";
 import { adminHistory } from "./admin-history";
 import { adminLeads } from "./admin-leads";
+import { adminLeadList } from "./admin-lead-list";
 import { adminRescore } from "./admin-rescore";
 import { adminSuggest } from "./admin-suggest";
 import { adminReport } from "./admin-report";
-import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadListQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
+import { enableEndpointRequestSchema, endpointParamSchema, leadEventsQuerySchema, leadRefSchema, promoCodeSchema, redeliverRequestSchema, simulateRequestSchema } from "./admin-schema";
 
 const MAX_SIMULATE_BYTES = 512 * 1024;
 const MAX_REDELIVER_BYTES = 64 * 1024;
@@ -27,17 +28,11 @@ export const admin = new Hono<{ Bindings: Env }>();
 admin.use("/v1/sites/*", requireAdmin);
 admin.route("/", adminConfig);
 admin.route("/", adminLeads);
+admin.route("/", adminLeadList);
 admin.route("/", adminRescore);
 admin.route("/", adminHistory);
 admin.route("/", adminSuggest);
 admin.route("/", adminReport);
-
-admin.get("/v1/sites/:site/leads", async (c) => {
-  const site = siteOf(c);
-  const query = parseOr(leadListQuerySchema, c.req.query());
-  const leads = await siteStub(c.env, site).listLeads(query);
-  return c.json({ leads });
-});
 
 admin.get("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);

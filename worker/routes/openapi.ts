@@ -26,8 +26,6 @@ import {
   MERGE_PATCH_TYPE,
   operatorActionResponseSchema,
   requalifyRequestSchema,
-  leadListQuerySchema,
-  leadListResponseSchema,
   leadResponseSchema,
   redeliverRequestSchema,
   redeliverResponseSchema,
@@ -38,6 +36,7 @@ import {
   versionListQuerySchema,
   versionParamSchema,
 } from "./admin-schema";
+import { leadListQuerySchema, leadListResponseSchema } from "./lead-list-schema";
 import { endpointListResponseSchema, overviewResponseSchema, testMessageResponseSchema } from "./admin-console-schema";
 import { collectBatchSchema, collectResponseSchema } from "./collect-schema";
 import { configWriteQuerySchema, rescorePreviewRequestSchema, rescorePreviewSchema, rescoreProgressSchema } from "./rescore-schema";
@@ -183,7 +182,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/v1/sites/{site}/report", operationId: "getModelReport", tag: "report", security: "admin", summary: "Does the score predict? Conversions per label and stage, rate and lift, precision and recall of each label line, AUC, median time to conversion, per week; from counters kept as outcomes settle", query: reportQuerySchema, responses: ok("ModelReport"), errors: [...ADMIN_ERRORS, 422] },
   { method: "post", path: "/v1/sites/{site}/backtest", operationId: "backtest", tag: "report", security: "admin", summary: "Replay the site's leads (all, or a seeded sample) under the current and a candidate config: both reports side by side and the leads whose label would change; stores nothing", body: { schema: "BacktestRequest", types: JSON_TYPES }, responses: ok("Backtest"), errors: [...ADMIN_ERRORS, 413, 415, 422] },
   { method: "get", path: "/v1/sites/{site}/label-changes", operationId: "labelChanges", tag: "report", security: "admin", summary: "Leads that moved into each label, per UTC day, over the last `days` days (the console's overview)", query: labelChangesQuerySchema, responses: ok("LabelChanges"), errors: [...ADMIN_ERRORS, 422] },
-  { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Leads, highest score first", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401] },
+  { method: "get", path: "/v1/sites/{site}/leads", operationId: "listLeads", tag: "leads", security: "admin", summary: "Every lead with history, highest score now (decay included) first; filter by label, stage and model, search by e-mail, user id or lead id prefix (`q`), page with `cursor` (pass `next`; pages of one listing share its instant `at`)", query: leadListQuerySchema, responses: ok("LeadList"), errors: [400, 401, 422] },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}", operationId: "getLead", tag: "leads", security: "admin", summary: "A lead with its explanation and recent events; a merged anonymous id answers with its lead", responses: ok("Lead"), errors: ADMIN_ERRORS },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}/events", operationId: "exportLeadEvents", tag: "leads", security: "admin", summary: "Every event the lead stores, oldest first, a page at a time (pass `next` as `cursor`; at most 500 a page)", query: leadEventsQuerySchema, responses: ok("LeadEvents"), errors: ADMIN_ERRORS },
   { method: "get", path: "/v1/sites/{site}/leads/{lead}/history", operationId: "leadHistory", tag: "leads", security: "admin", summary: "The score over time (`from`, `to` in ms; default all of it until now): exact at every event and crossing, the decay curve sampled between, label and stage transitions with their cause, the config version of each point", query: historyQuerySchema, responses: ok("LeadHistory"), errors: [...ADMIN_ERRORS, 422] },

@@ -7,6 +7,7 @@ import { compile } from "./compile";
 import { crossingOf } from "./crossing";
 import { contributionsOf, topOf } from "./explain";
 import type { ScoringConfig } from "./schema";
+import type { ScoreCurve } from "./score";
 import type { LeadState, LeadView } from "./types";
 import { activeSnapshot, toView } from "./view";
 
@@ -16,6 +17,8 @@ export interface LeadReading {
   top(n: number): Array<{ rule: string; points: number }>;
   /** The instant decay next moves what the lead shows, or null (see nextCrossing). */
   nextCrossing: number | null;
+  /** The active model's score curve at this instant (the site's lead index keeps it, see ../site/index-curve.ts). */
+  curve: ScoreCurve;
 }
 
 /**
@@ -28,5 +31,5 @@ export function readLead(state: LeadState, config: ScoringConfig, now: number): 
   const view = toView(snap, state.traits);
   const nextCrossing = crossingOf(snap);
   let top: Array<{ rule: string; points: number }> | null = null;
-  return { view, nextCrossing, top: (n) => (top ??= topOf(contributionsOf(snap, state.traits), n)) };
+  return { view, nextCrossing, curve: snap.curve, top: (n) => (top ??= topOf(contributionsOf(snap, state.traits), n)) };
 }

@@ -6,6 +6,8 @@ import type { SiteConfig } from "./config";
 import type { LeadOutcome } from "../outcomes/outcome";
 import type { CounterRow } from "./report-counters";
 import { counterRows, countLabelChange, labelChangesSince, recordOutcome, REPORT_SCHEMA } from "./report-store";
+import type { IndexCurve } from "./index-curve";
+import { countByLabel, listLeadPage, migrateLeadIndex, upsertIndexRow, type LeadListPage, type LeadListQuery } from "./lead-index";
 import { leadIdsAfter, RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
 
 /** A row of the site's lead index: enough to list and sort leads without waking their objects. */
@@ -15,6 +17,10 @@ export interface LeadIndexEntry {
   score: number;
   label: string;
   stage: string;
+  /** The model the score is from (absent in entries from before the index listed by score now). */
+  model?: string;
+  /** The score curve at `updatedAt` (./index-curve.ts): the listing computes the score now from it. */
+  curve?: IndexCurve;
   updatedAt: number;
   /** Anonymous leads merged into this one: their index rows go. */
   replaces?: string[];
@@ -100,20 +106,19 @@ export class SiteObject extends DurableObject<Env> {
     this.#sql.exec(`
       CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS disabled_endpoints (endpoint_id TEXT PRIMARY KEY, reason TEXT NOT NULL, at INTEGER NOT NULL);
-      -- WITHOUT ROWID and no index by score: each would be another billed row written per update, while
-      -- a listing reads the table (rows read cost a thousandth of rows written).
-      CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS config_versions (version INTEGER PRIMARY KEY, json TEXT NOT NULL, saved_at INTEGER NOT NULL, summary TEXT NOT NULL);
       INSERT OR IGNORE INTO config_versions (version, json, saved_at, summary) SELECT version, json, updated_at, '' FROM config;
       CREATE TABLE IF NOT EXISTS promo_codes (code TEXT PRIMARY KEY, lead_id TEXT NOT NULL, user_id TEXT, verified INTEGER, issued_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS trait_names (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS dead_letters (message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, lead_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, endpoint_id));
     `);
+    // The lead index (./lead-index.ts), its rows of an older schema migrated in place.
+    migrateLeadIndex(this.#sql);
     this.#sql.exec(RESCORE_SCHEMA);
     this.#sql.exec(REPORT_SCHEMA);
     // The index's first table had a rowid and an index by score: move its rows over once.
     if (this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leads'").toArray().length > 0) {
-      this.#sql.exec("INSERT OR IGNORE INTO lead_index SELECT lead_id, user_id, score, label, stage, updated_at FROM leads");
+      this.#sql.exec("INSERT OR IGNORE INTO lead_index (lead_id, user_id, score, label, stage, updated_at, ub_base) SELECT lead_id, user_id, score, label, stage, updated_at, score FROM leads");
       this.#sql.exec("DROP TABLE leads");
     }
   }
@@ -239,12 +244,7 @@ export class SiteObject extends DurableObject<Env> {
     }
     this.#upsertPromos(entry);
     countLabelChange(this.#sql, entry.leadId, entry.label, entry.updatedAt);
-    this.#sql.exec(
-      `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at
-       WHERE excluded.updated_at >= lead_index.updated_at`,
-      entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt,
-    );
+    upsertIndexRow(this.#sql, entry);
   }
 
   #upsertPromos(entry: LeadIndexEntry): void {
@@ -296,18 +296,14 @@ export class SiteObject extends DurableObject<Env> {
     return labelChangesSince(this.#sql, fromDay);
   }
 
-  listLeads(options: { label?: string; limit: number }): LeadIndexEntry[] {
-    const rows = options.label
-      ? this.#sql.exec("SELECT * FROM lead_index WHERE label = ? ORDER BY score DESC, lead_id LIMIT ?", options.label, options.limit)
-      : this.#sql.exec("SELECT * FROM lead_index ORDER BY score DESC, lead_id LIMIT ?", options.limit);
-    return rows.toArray().map((r) => ({
-      leadId: r.lead_id as string,
-      userId: (r.user_id as string | null) ?? null,
-      score: r.score as number,
-      label: r.label as string,
-      stage: r.stage as string,
-      updatedAt: r.updated_at as number,
-    }));
+  /** A page of leads by the score at `query.at`, highest first (see ./lead-index.ts). */
+  listLeads(query: LeadListQuery): LeadListPage {
+    return listLeadPage(this.#sql, query);
+  }
+
+  /** Leads per label, at most `cap` counted per label. */
+  countLabels(labels: string[], cap: number): number[] {
+    return countByLabel(this.#sql, labels, cap);
   }
 
   addDeadLetter(letter: DeadLetter): void {

@@ -2,12 +2,30 @@
 // Type-only imports: the API answers these shapes; nothing of the worker ends up in the bundle.
 import type { Explanation, ScoringEvent } from "../../../worker/scoring/types";
 import type { LeadDelivery } from "../../../worker/lead/sent-log";
-import type { LeadIndexEntry } from "../../../worker/site/SiteObject";
+import type { ListedLead } from "../../../worker/site/lead-index";
 import type { LeadHistory } from "../chart/history-series";
 import { ApiError, api, request, sitePath } from "./http";
 
-/** A row of `GET …/leads`: ordered by the score at the lead's last index update. */
-export type LeadRow = Omit<LeadIndexEntry, "replaces">;
+/** A row of `GET …/leads`: its score is the score now, decay included, and the list is ordered by it. */
+export type LeadRow = ListedLead;
+
+/** One page of `GET …/leads`: `next` asks for the following one; `at` is the instant the listing scores at. */
+export interface LeadPage {
+  leads: LeadRow[];
+  next: string | null;
+  at: number;
+}
+
+/** What a listing asks for; `cursor` is the `next` of the page before. */
+export interface LeadQuery {
+  label?: string;
+  stage?: string;
+  model?: string;
+  /** A prefix of the e-mail (user id) or lead id, or an exact anonymous id. */
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
 
 /** An event as the lead page lists it (the API answers the engine's own event records). */
 export type LeadEvent = ScoringEvent;
@@ -35,14 +53,17 @@ export interface LeadDetail {
 }
 
 /**
- * The site's leads, highest score first, optionally of one label.
+ * A page of the site's leads, highest score now first, filtered and searched as asked.
  *
- * @example const rows = await listLeads("demo", { label: "hot", limit: 25 })
+ * @example const { leads, next } = await listLeads("demo", { label: "hot", limit: 25 })
  */
-export async function listLeads(site: string, query: { label?: string; limit: number }): Promise<LeadRow[]> {
+export async function listLeads(site: string, query: LeadQuery): Promise<LeadPage> {
   const params = new URLSearchParams({ limit: String(query.limit) });
-  if (query.label) params.set("label", query.label);
-  return (await api<{ leads: LeadRow[] }>(sitePath(site, `/leads?${params}`))).leads;
+  for (const key of ["label", "stage", "model", "q", "cursor"] as const) {
+    const value = query[key];
+    if (value) params.set(key, value);
+  }
+  return api<LeadPage>(sitePath(site, `/leads?${params}`));
 }
 
 /** One lead by lead id, e-mail or anonymous id; null when there is no such lead. */

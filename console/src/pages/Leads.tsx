@@ -18,13 +18,12 @@ import { href, navigate } from "../router";
  */
 export const POLL_MS = 5_000;
 const PAGE = 25;
-const MAX_LIMIT = 500;
 /** Lead pages fetched at once to fill the columns the index does not hold (model, grade, reasons). */
 const DETAIL_CONCURRENCY = 4;
 const TOP_REASONS = 3;
 
-/** A lead's detail is fetched again only when its index row changed. */
-const rowKey = (row: LeadRow) => `${row.updatedAt}:${row.score}:${row.label}:${row.stage}`;
+/** A lead's detail is fetched again only when its index row changed (not as its score decays: that is every poll). */
+const rowKey = (row: LeadRow) => `${row.updatedAt}:${row.label}:${row.stage}`;
 
 function useDetails(site: string, rows: LeadRow[]): Map<string, LeadDetail> {
   const cache = useRef(new Map<string, { key: string; detail: LeadDetail }>());
@@ -50,21 +49,52 @@ function useDetails(site: string, rows: LeadRow[]): Map<string, LeadDetail> {
   return new Map([...cache.current].map(([id, v]) => [id, v.detail]));
 }
 
-function labelFromUrl(): string {
-  return new URLSearchParams(location.search).get("label") ?? "";
+/** The filters a leads URL carries (`?label=hot&stage=MQL&model=b2b&q=ada`), so a filtered list can be linked to. */
+interface Filters {
+  label: string;
+  stage: string;
+  model: string;
+  q: string;
+}
+const FILTER_KEYS = ["label", "stage", "model", "q"] as const;
+
+function filtersFromUrl(): Filters {
+  const params = new URLSearchParams(location.search);
+  return { label: params.get("label") ?? "", stage: params.get("stage") ?? "", model: params.get("model") ?? "", q: params.get("q") ?? "" };
 }
 
-/** The site's leads, highest score first, updated live: a lead that turns hot shows up within seconds. */
+function filtersToUrl(filters: Filters): void {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) if (filters[key]) params.set(key, filters[key]);
+  history.replaceState(null, "", params.size > 0 ? `?${params}` : location.pathname);
+}
+
+/** Names a filter can choose from: the config's, and any the listed leads carry (an older config's). */
+function choices(fromConfig: string[], fromRows: string[]): string[] {
+  return [...new Set([...fromConfig, ...fromRows])];
+}
+
+/**
+ * The site's leads, highest score now first (decay included), a page at a time, updated live: a lead
+ * that turns hot shows up within seconds. The first page is asked again every POLL_MS; later pages
+ * keep the instant their listing started at (the cursor carries it), so paging on never shows a lead
+ * twice, and "First page" shows the newest.
+ */
 export function Leads({ site }: { site: string }) {
-  const [label, setLabel] = useState(labelFromUrl);
-  const [limit, setLimit] = useState(PAGE);
-  const [query, setQuery] = useState("");
+  const [filters, setFilters] = useState(filtersFromUrl);
+  const [query, setQuery] = useState(filters.q);
+  /** Cursors of the pages before this one's: empty on the first page. */
+  const [cursors, setCursors] = useState<string[]>([]);
   const [searchMiss, setSearchMiss] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
   const config = useAsync(() => loadConfig(site), [site]);
-  const list = useAsync(() => listLeads(site, { label: label || undefined, limit }), [site, label, limit]);
+  const cursor = cursors.at(-1);
+  const list = useAsync(
+    () => listLeads(site, { label: filters.label || undefined, stage: filters.stage || undefined, model: filters.model || undefined, q: filters.q || undefined, limit: PAGE, cursor }),
+    [site, filters, cursor],
+  );
   usePoll(() => list.reload(), POLL_MS);
-  const rows = list.data ?? [];
+  const rows = list.data?.leads ?? [];
   const details = useDetails(site, rows);
 
   // Which rows changed label since the last answer: marked, and read out by screen readers.
@@ -73,54 +103,65 @@ export function Leads({ site }: { site: string }) {
   useEffect(() => {
     if (!list.data) return;
     const moved = new Map<string, string>();
-    for (const row of list.data) {
+    for (const row of list.data.leads) {
       const before = previous.current.get(row.leadId);
       if (previous.current.size > 0 && before !== row.label) moved.set(row.leadId, before ?? "new");
     }
-    previous.current = new Map(list.data.map((r) => [r.leadId, r.label]));
+    previous.current = new Map(list.data.leads.map((r) => [r.leadId, r.label]));
     if (moved.size > 0) {
       setChanged(moved);
-      const names = list.data.filter((r) => moved.has(r.leadId)).map((r) => `${who(r)} is now ${r.label}`);
+      const names = list.data.leads.filter((r) => moved.has(r.leadId)).map((r) => `${who(r)} is now ${r.label}`);
       setAnnouncement(names.join(". "));
     }
   }, [list.data]);
 
-  const labels = useMemo(() => [...new Set(config.data?.config.models.flatMap((m) => m.labels.map((l) => l.name)) ?? [])], [config.data]);
-  const needle = query.trim().toLowerCase();
-  const shown = needle
-    ? rows.filter((r) => [r.leadId, r.userId ?? "", ...(details.get(r.leadId)?.anonymousIds ?? [])].some((s) => s.toLowerCase().includes(needle)))
-    : rows;
+  const models = config.data?.config.models ?? [];
+  const labels = useMemo(() => choices(models.flatMap((m) => m.labels.map((l) => l.name)), rows.map((r) => r.label)), [config.data, list.data]);
+  const stages = useMemo(() => choices(models.flatMap((m) => (m.stages ?? []).map((b) => b.name)), rows.map((r) => r.stage)), [config.data, list.data]);
+  const modelIds = useMemo(() => choices(models.map((m) => m.id), rows.map((r) => r.model).filter(Boolean)), [config.data, list.data]);
 
+  const choose = (next: Partial<Filters>) => {
+    const merged = { ...filters, ...next };
+    setFilters(merged);
+    setCursors([]);
+    previous.current = new Map();
+    filtersToUrl(merged);
+  };
+  // Find: an exact e-mail or id opens that lead; anything else lists the leads it starts.
   const search = async (e: Event) => {
     e.preventDefault();
-    if (!needle) return;
+    const needle = query.trim();
     setSearchMiss(null);
-    const found = await getLead(site, query.trim());
-    if (found) navigate(href({ page: "lead", site, lead: found.id }));
-    else setSearchMiss(query.trim());
+    if (!needle) return choose({ q: "" });
+    const found = await getLead(site, needle);
+    if (found) return navigate(href({ page: "lead", site, lead: found.id }));
+    choose({ q: needle });
   };
-  const chooseLabel = (value: string) => {
-    setLabel(value);
-    setLimit(PAGE);
-    previous.current = new Map();
-    history.replaceState(null, "", value ? `?label=${encodeURIComponent(value)}` : location.pathname);
-  };
+  useEffect(() => {
+    if (list.data && filters.q && list.data.leads.length === 0 && cursors.length === 0) setSearchMiss(filters.q);
+  }, [list.data, filters.q]);
+
+  const select = (id: string, title: string, key: "label" | "stage" | "model", options: string[], all: string) => (
+    <div class="field">
+      <label for={id}>{title}</label>
+      <select id={id} value={filters[key]} onChange={(e) => choose({ [key]: (e.target as HTMLSelectElement).value })}>
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 
   return (
     <>
       <h1>Leads</h1>
       <div class="toolbar">
-        <div class="field">
-          <label for="label-filter">Label</label>
-          <select id="label-filter" value={label} onChange={(e) => chooseLabel((e.target as HTMLSelectElement).value)}>
-            <option value="">All labels</option>
-            {labels.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </div>
+        {select("label-filter", "Label", "label", labels, "All labels")}
+        {select("stage-filter", "Stage", "stage", stages, "All stages")}
+        {select("model-filter", "Model", "model", modelIds, "All models")}
         <form class="field grow" onSubmit={search} role="search">
           <label for="lead-search">Search by e-mail or id</label>
           <div class="input-row">
@@ -130,23 +171,23 @@ export function Leads({ site }: { site: string }) {
         </form>
       </div>
       <p class="muted">
-        Ordered by the score at each lead's last index update; the score column is the score now, decay included. Refreshes every {POLL_MS / 1000} s.
+        Ordered by the score now, decay included. {cursors.length === 0 ? `Refreshes every ${POLL_MS / 1000} s.` : `Page ${cursors.length + 1}, scored as of ${list.data ? ago(list.data.at) : "…"}: the first page shows the newest.`}
       </p>
       <div class="sr-only" aria-live="polite">{announcement}</div>
-      {searchMiss && <Notice tone="warn">No lead with the e-mail or id “{searchMiss}” on this site.</Notice>}
+      {searchMiss && <Notice tone="warn">No lead whose e-mail or id starts with “{searchMiss}” on this site.</Notice>}
       {list.error && <ErrorNote error={list.error} title="Could not load the leads" />}
       {!list.data && !list.error && <Loading what="leads" />}
-      {list.data && shown.length === 0 && <p class="empty">{needle ? "No lead shown here matches; press Find to look the id up." : label ? `No ${label} leads yet.` : "No leads yet."}</p>}
-      {shown.length > 0 && (
+      {list.data && rows.length === 0 && !searchMiss && <p class="empty">{filters.label ? `No ${filters.label} leads yet.` : "No leads yet."}</p>}
+      {rows.length > 0 && (
         <table class="leads" data-leads>
           <TableHead columns={["Who", "Score", "Label", "Stage", "Model", "Grade", "Last seen", "Top reasons"]} numeric={["Score"]} />
           <tbody>
-            {shown.map((row) => {
+            {rows.map((row) => {
               const d = details.get(row.leadId);
               const reasons = d?.explanation.contributions.filter((c) => c.points > 0).slice(0, TOP_REASONS) ?? [];
               const lastSeen = d?.recentEvents[0]?.ts ?? row.updatedAt;
               return (
-                <tr key={row.leadId} data-lead={row.leadId} data-label={row.label} class={changed.has(row.leadId) ? "changed" : undefined}>
+                <tr key={row.leadId} data-lead={row.leadId} data-label={row.label} data-score={row.score} class={changed.has(row.leadId) ? "changed" : undefined}>
                   <td data-col="Who">
                     {/* One child: on phones the cell is a grid of its column name and its value. */}
                     <span>
@@ -154,10 +195,10 @@ export function Leads({ site }: { site: string }) {
                       {changed.has(row.leadId) && <span class="muted"> · {changed.get(row.leadId) === "new" ? "new in this list" : `was ${changed.get(row.leadId)}`}</span>}
                     </span>
                   </td>
-                  <td data-col="Score" class="num">{points(d?.score ?? row.score)}</td>
+                  <td data-col="Score" class="num">{points(row.score)}</td>
                   <td data-col="Label"><Badge value={row.label} /></td>
                   <td data-col="Stage"><Badge value={row.stage} kind="stage" /></td>
-                  <td data-col="Model">{d?.model ?? "…"}</td>
+                  <td data-col="Model">{row.model || d?.model || "–"}</td>
                   <td data-col="Grade">{d ? (d.grade ?? "–") : "…"}</td>
                   <td data-col="Last seen"><time dateTime={new Date(lastSeen).toISOString()}>{ago(lastSeen)}</time></td>
                   <td data-col="Top reasons" class="reasons">{d ? reasons.map((c) => `${c.rule} ${signedPoints(c.points)}`).join(", ") || "–" : "…"}</td>
@@ -167,13 +208,18 @@ export function Leads({ site }: { site: string }) {
           </tbody>
         </table>
       )}
-      {list.data && rows.length >= limit && limit < MAX_LIMIT && (
-        <p>
-          <button type="button" class="button" onClick={() => setLimit((l) => Math.min(MAX_LIMIT, l + PAGE))}>
-            Show {PAGE} more
+      {list.data && (cursors.length > 0 || list.data.next) && (
+        <nav class="pager" aria-label="Pages of leads">
+          <button type="button" class="button" disabled={cursors.length === 0} onClick={() => setCursors([])}>
+            First page
           </button>{" "}
-          <span class="muted">Showing {rows.length}.</span>
-        </p>
+          <button type="button" class="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>
+            Previous page
+          </button>{" "}
+          <button type="button" class="button" disabled={!list.data.next} onClick={() => list.data?.next && setCursors((c) => [...c, list.data!.next!])}>
+            Next page
+          </button>
+        </nav>
       )}
     </>
   );

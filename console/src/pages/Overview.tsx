@@ -27,7 +27,7 @@ function ConversionByModel({ reports }: { reports: ModelReport[] }) {
 /** The site at a glance: leads per label now (from the index), the hottest leads, webhook health, config version. */
 export function Overview({ site }: { site: string }) {
   const overview = useAsync(() => loadOverview(site), [site]);
-  const hottest = useAsync(() => listLeads(site, { limit: HOTTEST }), [site]);
+  const hottest = useAsync(async () => (await listLeads(site, { limit: HOTTEST })).leads, [site]);
   const changes = useAsync(() => loadLabelChanges(site, CHANGE_DAYS), [site]);
   // One report per model: a site's leads may all sit in one model while another has none yet.
   const reports = useAsync(async () => Promise.all(((await loadOverview(site)).config.models).map((m) => loadReport(site, m.id))), [site]);

@@ -3,23 +3,23 @@ import { describe, expect, it } from "vitest";
 import { decide, FLUSH_EVENTS } from "../../../worker/lead/decide";
 import { DEDUP_WINDOW_MS } from "../../../worker/lead/dedup";
 import { DELIVERY_GRACE_MS } from "../../../worker/lead/schedule";
-import { INDEX_OUTBOX } from "../../../worker/lead/types";
 import type { ScoringEvent } from "../../../worker/scoring";
 import { ev, LEAD, MemoryLead, page, request, seeded, stored, T0 } from "./fixtures";
 
 const MIN = 60_000;
-const types = (d: ReturnType<MemoryLead["send"]>) => d.added.map((x) => `${x.type}>${x.endpointId}`);
+/** Webhook deliveries as type>endpoint, then "index" when the decision owes the site an index entry. */
+const types = (d: ReturnType<MemoryLead["send"]>) => [...d.added.map((x) => `${x.type}>${x.endpointId}`), ...(d.index ? ["index"] : [])];
 
 describe("decide: one batch", () => {
   const cases: Array<{ name: string; events: () => ScoringEvent[]; score: number; label: string; added: string[]; actions: number }> = [
     // The first scored batch lists the lead in the site's index (every lead with history is listed).
-    { name: "an in-band page view sends no webhook, only the lead's first index entry", events: () => [page("/", T0)], score: 1, label: "cold", added: [`index>${INDEX_OUTBOX}`], actions: 0 },
+    { name: "an in-band page view sends no webhook, only the lead's first index entry", events: () => [page("/", T0)], score: 1, label: "cold", added: ["index"], actions: 0 },
     {
       name: "crossing into warm sends one label webhook per endpoint and an index update",
       events: () => [page("/", T0), page("/pricing", T0 + 1)],
       score: 1 + (30 + 1),
       label: "warm",
-      added: ["lead.label_changed>crm", `index>${INDEX_OUTBOX}`],
+      added: ["lead.label_changed>crm", "index"],
       actions: 0,
     },
     {
@@ -28,7 +28,7 @@ describe("decide: one batch", () => {
       score: 31 + 2 * 25,
       label: "hot",
       // cold -> warm at pricing, warm -> hot at the first cart: two label webhooks, then the code.
-      added: ["lead.label_changed>crm", "lead.label_changed>crm", "lead.promo_issued>crm", `index>${INDEX_OUTBOX}`],
+      added: ["lead.label_changed>crm", "lead.label_changed>crm", "lead.promo_issued>crm", "index"],
       actions: 1,
     },
     {
@@ -36,7 +36,7 @@ describe("decide: one batch", () => {
       events: () => [page("/pricing", T0), ...Array.from({ length: 3 }, (_, i) => ev("chat_open", T0 + 1 + i))],
       score: 31 + 3 * 10,
       label: "hot",
-      added: ["lead.label_changed>crm", "lead.label_changed>crm", `index>${INDEX_OUTBOX}`],
+      added: ["lead.label_changed>crm", "lead.label_changed>crm", "index"],
       actions: 0,
     },
   ];

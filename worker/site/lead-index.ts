@@ -1,0 +1,260 @@
+/**
+ * The site's lead index: one row per lead with history, listed by the score *now* (decay included)
+ * without waking any lead object.
+ *
+ * Each row keeps the lead's score curve (./index-curve.ts), so the score at any instant is computed
+ * exactly from the row, and order keys that bound it from above at every instant: rows of one list
+ * (half-life class `hl`, base bucket `bb`, label) are bounded by `bb + 2^(key - t/hl)`, so ordering a
+ * list by `key` orders its bounds at every t, and no key moves with time. One SQLite index on
+ * (hl, bb, label, key) holds every list, written only when the lead re-indexes. A page at instant t reads
+ * the lists best bound first, scores every row read exactly at t, and stops once the page's last row
+ * beats the bound of everything unread. Deep pages read more rows than the first (everything above
+ * the cursor is read again); the bench measures both (bench/RESULTS.md).
+ */
+import type { LeadIndexEntry } from "./SiteObject";
+import { orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "./index-curve";
+
+/** The table, and its one secondary index: an index write costs two rows (the row and its index entry). */
+export const LEAD_INDEX_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
+    model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0) WITHOUT ROWID;
+`;
+/** The label is part of each list, so a label filter reads only that label's lists (no extra row: one entry either way). */
+const ORDER_INDEX = "CREATE INDEX IF NOT EXISTS lead_index_lists ON lead_index (hl, bb, label, key DESC, lead_id)";
+/** Columns the first version of the table lacked; its rows keep their stored score until the lead re-indexes. */
+const ADDED_COLUMNS = ["model TEXT NOT NULL DEFAULT ''", "curve TEXT", "hl REAL NOT NULL DEFAULT 0", "bb REAL NOT NULL DEFAULT 0", "key REAL NOT NULL DEFAULT 0"];
+
+/**
+ * Creates the index, or migrates a table of the first schema in place: new columns, and each old
+ * row listed at its stored score (no decaying part: `key = score`) until its lead next
+ * re-indexes (its next event, alarm or re-score; its record has no curve in the index, so it does).
+ *
+ * @example migrateLeadIndex(ctx.storage.sql) // in the Site object's constructor
+ */
+export function migrateLeadIndex(sql: SqlStorage): void {
+  sql.exec(LEAD_INDEX_SCHEMA);
+  const columns = new Set(sql.exec<{ name: string }>("SELECT name FROM pragma_table_info('lead_index')").toArray().map((c) => c.name));
+  if (!columns.has("curve")) {
+    for (const column of ADDED_COLUMNS) if (!columns.has(column.split(" ")[0]!)) sql.exec(`ALTER TABLE lead_index ADD COLUMN ${column}`);
+    sql.exec("UPDATE lead_index SET hl = 0, bb = 0, key = score WHERE curve IS NULL");
+  }
+  // An earlier order index without the label: one index, one entry per row.
+  sql.exec("DROP INDEX IF EXISTS lead_index_order");
+  sql.exec(ORDER_INDEX);
+}
+
+/**
+ * Writes one lead's row, unless the row holds a newer one (entries can arrive out of order).
+ *
+ * @example upsertIndexRow(sql, { leadId, userId, score: 42, label: "warm", stage: "MQL", model: "b2b", curve, updatedAt: now })
+ */
+export function upsertIndexRow(sql: SqlStorage, entry: LeadIndexEntry): void {
+  const keys = entry.curve ? orderKeys(entry.curve, entry.updatedAt) : { hl: 0, bb: 0, key: entry.score };
+  sql.exec(
+    `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, model, curve, hl, bb, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at,
+       model = excluded.model, curve = excluded.curve, hl = excluded.hl, bb = excluded.bb, key = excluded.key
+     WHERE excluded.updated_at >= lead_index.updated_at`,
+    entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt, entry.model ?? "", entry.curve ? JSON.stringify(entry.curve) : null, keys.hl, keys.bb, keys.key,
+  );
+}
+
+/** What a listing asks for. */
+export interface LeadListQuery {
+  label?: string;
+  stage?: string;
+  model?: string;
+  /** A prefix of the user id (e-mail) or lead id; `exactLeadId` is the lead an exact anonymous id or e-mail resolves to. */
+  q?: string;
+  exactLeadId?: string;
+  limit: number;
+  /** The instant the listing scores at: pages of one listing share it. */
+  at: number;
+  /** The last row of the previous page: this page starts after it. */
+  after?: { score: number; leadId: string };
+}
+
+/** One listed lead, its score computed at the listing's instant. */
+export interface ListedLead {
+  leadId: string;
+  userId: string | null;
+  score: number;
+  label: string;
+  stage: string;
+  model: string;
+  updatedAt: number;
+}
+
+export interface LeadListPage {
+  leads: ListedLead[];
+  /** True when another page follows the last row. */
+  more: boolean;
+  /** Rows the listing read to answer (what the bench reports per page). */
+  rowsScanned: number;
+}
+
+/** Rows read from one list at a time: few at first (most lists contribute little to a first page), more later. */
+const FIRST_CHUNK = 8;
+const MAX_CHUNK = 256;
+/** A search scores at most this many matching leads: a wider search asks for a longer prefix. */
+export const SEARCH_CAP = 1_000;
+
+type Row = {
+  lead_id: string;
+  user_id: string | null;
+  score: number;
+  label: string;
+  stage: string;
+  model: string;
+  updated_at: number;
+  curve: string | null;
+  hl: number;
+  bb: number;
+  key: number;
+};
+
+const COLUMNS = "lead_id, user_id, score, label, stage, model, updated_at, curve, hl, bb, key";
+
+function listed(row: Row, at: number): ListedLead {
+  const score = row.curve ? scoreOnCurve(JSON.parse(row.curve) as IndexCurve, at, row.updated_at) : row.score;
+  return { leadId: row.lead_id, userId: row.user_id, score, label: row.label, stage: row.stage, model: row.model, updatedAt: row.updated_at };
+}
+
+/** Score descending, then lead id ascending: the listing's total order. */
+function before(a: { score: number; leadId: string }, b: { score: number; leadId: string }): boolean {
+  return a.score > b.score || (a.score === b.score && a.leadId < b.leadId);
+}
+
+/** SQL for the equality filters, as a clause starting with AND, and its bindings. */
+function filterSql(query: LeadListQuery): { clause: string; binds: unknown[] } {
+  const parts: string[] = [];
+  const binds: unknown[] = [];
+  for (const [column, value] of [["label", query.label], ["stage", query.stage], ["model", query.model]] as const) {
+    if (value === undefined) continue;
+    parts.push(`AND ${column} = ?`);
+    binds.push(value);
+  }
+  return { clause: parts.join(" "), binds };
+}
+
+/** One list, (hl, bb, label), read in descending key order a chunk at a time (keyset on key and lead id). */
+class OrderList {
+  #buffer: Row[] = [];
+  #last: { key: number; leadId: string } | null = null;
+  #drained = false;
+  #chunk = FIRST_CHUNK;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    readonly keys: { hl: number; bb: number; label: string },
+    private readonly filter: { clause: string; binds: unknown[] },
+  ) {}
+
+  /** The next unread row, left unread; null once the list is read out. */
+  peek(): Row | null {
+    if (this.#buffer.length === 0 && !this.#drained) {
+      const { clause, binds } = this.filter;
+      const last = this.#last;
+      this.#buffer = this.sql
+        .exec<Row>(
+          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? AND label = ? ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, label, key DESC, lead_id LIMIT ${this.#chunk}`,
+          this.keys.hl, this.keys.bb, this.keys.label, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
+        )
+        .toArray();
+      this.#drained = this.#buffer.length < this.#chunk;
+      this.#chunk = Math.min(MAX_CHUNK, this.#chunk * 4);
+    }
+    return this.#buffer[0] ?? null;
+  }
+
+  take(): Row {
+    const row = this.#buffer.shift()!;
+    this.#last = { key: row.key, leadId: row.lead_id };
+    return row;
+  }
+}
+
+/**
+ * A page of the index by the score at `query.at`, highest first, after `query.after`.
+ *
+ * @example listLeadPage(sql, { label: "hot", limit: 50, at: Date.now() }) // { leads: [...], more: true, rowsScanned: 128 }
+ */
+export function listLeadPage(sql: SqlStorage, query: LeadListQuery): LeadListPage {
+  if (query.q !== undefined) return searchPage(sql, query);
+  // The label picks lists; stage and model filter within them.
+  const filter = filterSql({ ...query, label: undefined });
+  const { at, after, limit } = query;
+  const lists = orderLists(sql)
+    .filter((keys) => query.label === undefined || keys.label === query.label)
+    .map((keys) => new OrderList(sql, keys, filter));
+  // The best `limit + 1` rows after the cursor so far, in listing order: one more tells `more`.
+  const best: ListedLead[] = [];
+  let scanned = 0;
+  for (;;) {
+    // The list whose next row has the highest bound: nothing unread anywhere scores above that bound.
+    let top: OrderList | null = null;
+    let bound = Number.NEGATIVE_INFINITY;
+    for (const list of lists) {
+      const next = list.peek();
+      if (!next) continue;
+      const b = upperBound({ ...list.keys, key: next.key }, at);
+      if (b > bound) [top, bound] = [list, b];
+    }
+    if (!top) break;
+    // Scores are rounded to cents; a little slack covers floating point in the bound.
+    const threshold = Math.round((bound + 1e-9 * Math.max(1, Math.abs(bound))) * 100) / 100;
+    const last = best[limit];
+    if (last && last.score > threshold) break;
+    const lead = listed(top.take(), at);
+    scanned += 1;
+    if (after && !before(after, lead)) continue;
+    let i = best.length;
+    while (i > 0 && before(lead, best[i - 1]!)) i -= 1;
+    if (i <= limit) best.splice(i, 0, lead);
+    if (best.length > limit + 1) best.pop();
+  }
+  return { leads: best.slice(0, limit), more: best.length > limit, rowsScanned: scanned };
+}
+
+/** The (hl, bb, label) lists rows use now, each found by one index seek. */
+function orderLists(sql: SqlStorage): Array<{ hl: number; bb: number; label: string }> {
+  const lists: Array<{ hl: number; bb: number; label: string }> = [];
+  for (let after = { hl: -1, bb: 0, label: "" }; ; ) {
+    const row = sql
+      .exec<{ hl: number; bb: number; label: string }>("SELECT hl, bb, label FROM lead_index WHERE (hl, bb, label) > (?, ?, ?) ORDER BY hl, bb, label LIMIT 1", after.hl, after.bb, after.label)
+      .toArray()[0];
+    if (!row) return lists;
+    lists.push(row);
+    after = row;
+  }
+}
+
+/** LIKE's wildcards taken literally: a search is a prefix, never a pattern. */
+function likePrefix(q: string): string {
+  return `${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A search: leads whose user id or lead id starts with `q`, or the exact lead `q` names, by score now. */
+function searchPage(sql: SqlStorage, query: LeadListQuery): LeadListPage {
+  const { clause, binds } = filterSql(query);
+  const prefix = likePrefix(query.q!.trim().toLowerCase());
+  const rows = sql
+    .exec<Row>(
+      `SELECT ${COLUMNS} FROM lead_index WHERE (lead_id = ? OR lead_id LIKE ? ESCAPE '\\' OR lower(user_id) LIKE ? ESCAPE '\\') ${clause} LIMIT ${SEARCH_CAP}`,
+      query.exactLeadId ?? "", prefix, prefix, ...binds,
+    )
+    .toArray();
+  const after = query.after;
+  const all = rows.map((r) => listed(r, query.at)).filter((lead) => !after || before(after, lead));
+  all.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  return { leads: all.slice(0, query.limit), more: all.length > query.limit, rowsScanned: rows.length };
+}
+
+/**
+ * How many leads carry each label, counting at most `cap` per label (the overview's figures).
+ *
+ * @example countByLabel(sql, ["hot", "warm"], 10_000) // [3, 41]
+ */
+export function countByLabel(sql: SqlStorage, labels: readonly string[], cap: number): number[] {
+  return labels.map((label) => sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM lead_index WHERE label = ? LIMIT ?)", label, cap).one().n);
+}
