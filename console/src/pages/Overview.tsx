@@ -55,7 +55,7 @@ export function Overview({ site }: { site: string }) {
             </li>
           ))}
         </ul>
-        <p class="muted">From the site's lead index, which a lead joins when its label, stage or identity first changes.</p>
+        <p class="muted">From the site's lead index, which lists every lead with history (anonymous visitors included) from its first scored event.</p>
       </section>
       <div class="columns">
         <section aria-labelledby="changes-title" class="card">
