@@ -202,6 +202,8 @@ export function decide(input: DecideInput): Decision {
     ...(history.length > 0 ? { history } : {}),
     ...(before?.folded ? { folded: before.folded } : absorbed?.folded ? { folded: absorbed.folded } : {}),
     ...(before?.sent ? { sent: before.sent } : {}),
+    // The outcome watch outlives the decision: without it every event would replay the lead's history.
+    ...(before?.outcome ? { outcome: before.outcome } : {}),
   };
   return {
     record,

@@ -106,6 +106,20 @@ describe("decide: storage", () => {
   });
 });
 
+describe("decide: what the record carries over", () => {
+  it("keeps the outcome watch, so an ordinary event never replays the lead's history", () => {
+    const lead = new MemoryLead();
+    lead.send([page("/", T0)], T0);
+    const watch = { horizonEnd: T0 + 30 * 86_400_000 };
+    lead.record = { ...lead.record!, outcome: watch };
+    const d = lead.send([page("/about", T0 + MIN)], T0 + MIN);
+    expect(d.record.outcome).toEqual(watch);
+    const settled = { horizonEnd: watch.horizonEnd, settled: { kind: "converted" as const, at: T0 + MIN } };
+    lead.record = { ...d.record, outcome: settled };
+    expect(lead.tick(T0 + 2 * MIN).record.outcome).toEqual(settled);
+  });
+});
+
 describe("decide: deduplication window", () => {
   const batch = () => [page("/", T0), ev("chat_open", T0 + 1), ev("cart_add", T0 + 2)];
 
