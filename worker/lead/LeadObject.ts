@@ -10,6 +10,7 @@ import { AlarmPlanner } from "./alarm-planner";
 import { claimRefused, decide, type DecideInput, type Decision } from "./decide";
 import { rememberBatch } from "./dedup";
 import type { EventCursor } from "./export-page";
+import type { HistoryAnswer } from "./history-read";
 import { IndexSender } from "./index-sender";
 import { leadStub } from "./ids";
 import { backtestQuery, deliveriesQuery, describeQuery, exportQuery, historyQuery, leadReads, statsQuery, suggestionRowQuery, type LeadReads } from "./lead-queries";
@@ -155,8 +156,12 @@ export class LeadObject extends DurableObject<Env> {
     };
     return { leadId: record.identity.leadId, label: moved("lead.label_changed"), stage: moved("lead.stage_changed") };
   }
-  /** The score timeline between `from` and `to` (see ./history-read.ts). */
-  async history(from: number, to: number) {
+
+  /**
+   * The score timeline between `from` and `to` (see ./history-read.ts). A merged anonymous lead
+   * answers where it went; null for a lead this object never saw.
+   */
+  async history(from: number, to: number): Promise<HistoryAnswer | { mergedInto: string } | null> {
     return historyQuery(this.#reads(), from, to);
   }
 
