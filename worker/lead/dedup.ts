@@ -1,4 +1,5 @@
 import type { ScoringEvent } from "../scoring";
+import type { BatchRow } from "./types";
 
 /**
  * How long a resent event id is recognised exactly, counted from when the worker first received it:
@@ -43,4 +44,19 @@ export function forgetOutsideWindow(known: Map<string, number>, now: number): vo
     if (now - at < DEDUP_WINDOW_MS) return;
     known.delete(id);
   }
+}
+
+/**
+ * Adds a stored batch's ids to a (mutable) map at the instant the batch was received, and drops those
+ * that left the window: the map stays one window of ids in receipt order.
+ *
+ * @example rememberBatch(known, decision.batch, Date.now())
+ */
+export function rememberBatch(known: Map<string, number>, batch: Pick<BatchRow, "events" | "receivedAt"> | null, now: number): void {
+  for (const event of batch?.events ?? []) {
+    // Re-inserted, so a resent id moves to its new place in receipt order.
+    known.delete(event.id);
+    known.set(event.id, batch!.receivedAt);
+  }
+  forgetOutsideWindow(known, now);
 }

@@ -53,6 +53,18 @@ export class LeadStore {
     this.#exec(SCHEMA);
   }
 
+  /**
+   * Runs `fn` and answers what it cost in rows: a request's own share of the counters.
+   *
+   * @example const { value: d, rowsWritten } = store.counted(() => commit(request))
+   */
+  counted<T>(fn: () => T): { value: T; rowsWritten: number; rowsRead: number } {
+    const written = this.rowsWritten;
+    const read = this.rowsRead;
+    const value = fn();
+    return { value, rowsWritten: this.rowsWritten - written, rowsRead: this.rowsRead - read };
+  }
+
   #exec<T extends Record<string, SqlStorageValue>>(query: string, ...bindings: SqlStorageValue[]): T[] {
     const cursor = this.storage.sql.exec<T>(query, ...bindings);
     const rows = cursor.toArray();
@@ -148,9 +160,40 @@ export class LeadStore {
     return this.#exec<{ v: string }>("SELECT v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, BATCH_END).map((r) => r.v);
   }
 
-  /** Forgets the history (a merge handed it over), keeping the record the caller saves next. */
-  clearEvents(): void {
-    this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, BATCH_END);
+  /**
+   * Writes one decision in one transaction: its batch row and its record, either of which may be
+   * absent (nothing is written for neither).
+   */
+  commit(batch: BatchRow | null, record: LeadRecord | null): void {
+    if (!batch && !record) return;
+    this.storage.transactionSync(() => {
+      if (batch) this.addBatch(batch);
+      if (record) this.saveRecord(record);
+    });
+  }
+
+  /** Forgets every batch row (a merge handed them over) and saves `record`, in one transaction. */
+  release(record: LeadRecord): void {
+    this.storage.transactionSync(() => {
+      this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, BATCH_END);
+      this.saveRecord(record);
+    });
+  }
+
+  /**
+   * Retention: when batch rows older than `cutoff` exist, `fold` makes the record that keeps what they
+   * counted, and the rows are deleted as it is saved, in one transaction. Answers that record (null
+   * when nothing was due) and the oldest row left.
+   */
+  foldBefore(cutoff: number, fold: (rows: BatchRow[]) => LeadRecord): { record: LeadRecord | null; oldest: number | null } {
+    const oldest = this.oldestBatchAt();
+    if (oldest === null || oldest >= cutoff) return { record: null, oldest };
+    const record = fold(this.batchesBefore(cutoff));
+    this.storage.transactionSync(() => {
+      this.deleteBatchesBefore(cutoff);
+      this.saveRecord(record);
+    });
+    return { record, oldest: this.oldestBatchAt() };
   }
 
   async setAlarm(at: number): Promise<void> {

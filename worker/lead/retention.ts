@@ -7,7 +7,8 @@
 import { applyEvents, durationMs, newLeadState, type LeadState, type ScoringConfig } from "../scoring";
 import type { SiteConfig } from "../site/config";
 import type { HistoryEntry } from "./history";
-import type { BatchRow } from "./types";
+import type { LeadStore } from "./lead-store";
+import type { BatchRow, LeadRecord } from "./types";
 
 /** Batch rows are kept this long by default (the site setting `history.retention`). */
 export const DEFAULT_RETENTION = "400d";
@@ -46,4 +47,18 @@ export function foldRows(folded: FoldedHistory | undefined, rows: readonly Batch
   const state = events.length > 0 ? applyEvents(base, events, config, until, { deduplicated: true }).state : base;
   const last = rows.flatMap((r) => r.history ?? []).reduce<HistoryEntry | undefined>((newest, e) => (!newest || e.t >= newest.t ? e : newest), folded?.last);
   return { state, before: Math.max(cutoff, folded?.before ?? 0), events: (folded?.events ?? 0) + events.length, ...(last ? { last } : {}) };
+}
+
+/**
+ * Retention applied to a lead's store: the batch rows older than the site's retention folded into the
+ * record's folded state and deleted, in one transaction (the score does not change: the record's
+ * state already counts them). Answers the record as it now is and when the oldest row left falls due.
+ *
+ * @example const { record, due } = applyRetention(store, record, config, Date.now())
+ */
+export function applyRetention(store: Pick<LeadStore, "foldBefore">, record: LeadRecord, config: SiteConfig, now: number): { record: LeadRecord; due: number | null } {
+  const cutoff = retentionCutoff(config, now);
+  const { record: folded, oldest } = store.foldBefore(cutoff, (rows) => ({ ...record, folded: foldRows(record.folded, rows, config, cutoff) }));
+  // A quiet lead's old rows go at their time too: the alarm wakes it then.
+  return { record: folded ?? record, due: oldest === null ? null : oldest + (now - cutoff) };
 }

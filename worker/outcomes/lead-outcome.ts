@@ -4,7 +4,7 @@
  * same transaction as the decision that settled it (so it is sent at least once, and the site keeps
  * it once: it stores it by lead id).
  */
-import type { Decision } from "../lead/decide";
+import { decide, type DecideInput, type Decision } from "../lead/decide";
 import { DELIVERY_GRACE_MS } from "../lead/schedule";
 import type { Delivery } from "../lead/types";
 import type { ScoringConfig, ScoringEvent } from "../scoring";
@@ -32,6 +32,17 @@ export function withOutcome(d: Decision, config: ScoringConfig, fresh: ScoringEv
     recordChanged: true,
     added: [...d.added, ...added],
   };
+}
+
+/**
+ * The Lead object's whole decision: `decide()` with the outcome watch applied to the events it was
+ * given (the request's and a merge's).
+ *
+ * @example const d = decideWatched({ record, request, config, known, now, random: cryptoBytes }, () => store.events())
+ */
+export function decideWatched(input: DecideInput, stored: StoredEvents): Decision {
+  const fresh = [...(input.request?.events ?? []), ...(input.absorbed?.events ?? [])];
+  return withOutcome(decide(input), input.config.config, fresh, stored, input.now);
 }
 
 /** The instant the lead's one alarm must fire at the latest: the decay crossing, or the horizon's end. */

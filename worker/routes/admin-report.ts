@@ -7,23 +7,19 @@ import { Hono } from "hono";
 import type { Env } from "../env";
 import { readJson } from "../http/body";
 import { ApiError, parseOr } from "../http/errors";
-import { leadStub } from "../lead/ids";
 import type { BacktestLead } from "../outcomes/backtest-lead";
 import type { ScoringConfig } from "../scoring";
 import { siteStub } from "../site/config-cache";
-import { mapBounded } from "../site/map-bounded";
 import { modelReport, reportModel, reportPeriod, type ReportPeriod } from "../site/report-answer";
 import { contributions, CounterTable, weekOf, type CounterRow } from "../site/report-counters";
 import { sampleIds } from "../site/sample";
+import { walkSiteLeads } from "../site/walk-leads";
 import { configOrFail, siteOf, validateConfig } from "./admin-config";
 import { backtestRequestSchema, labelChangesQuerySchema, reportQuerySchema } from "./report-schema";
 
 export const adminReport = new Hono<{ Bindings: Env }>();
 
 const DAY_MS = 86_400_000;
-/** Lead ids read from the index per page of the backtest's fan-out, and Lead objects replaying at once. */
-const BACKTEST_PAGE = 200;
-const BACKTEST_CONCURRENCY = 16;
 const MAX_BACKTEST_BYTES = 256 * 1024 + 1024;
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -47,18 +43,6 @@ adminReport.get("/v1/sites/:site/report", async (c) => {
   const rows = model?.outcomes ? ((await siteStub(c.env, site).reportCounters(model.id, period.fromWeek, period.toWeek)) as CounterRow[]) : [];
   return c.json({ site, from: iso(period.fromWeek), to: iso(period.toWeek), ...modelReport(rows, model, now) });
 });
-
-/** Every lead id of the site's index, page by page (the index is the Site object's own table). */
-async function allLeadIds(env: Env, site: string): Promise<string[]> {
-  const stub = siteStub(env, site);
-  const ids: string[] = [];
-  for (let after = ""; ; ) {
-    const page = (await stub.leadIdsAfter(after, BACKTEST_PAGE)) as string[];
-    if (page.length === 0) return ids;
-    ids.push(...page);
-    after = page[page.length - 1]!;
-  }
-}
 
 /** One side's counters from the leads' outcomes, for the period's weeks. */
 function sideRows(leads: BacktestLead[], side: "current" | "candidate", model: string, period: ReportPeriod): CounterRow[] {
@@ -88,11 +72,10 @@ adminReport.post("/v1/sites/:site/backtest", async (c) => {
   const now = Date.now();
   const period = reportPeriod(body, now);
 
-  const ids = await allLeadIds(c.env, site);
-  const chosen = body.sample === undefined ? ids : sampleIds(ids, body.sample, body.seed);
-  // Wrapped, so a lead that threw (null) is told from one with nothing to replay ({ lead: null }).
-  const answers = await mapBounded(chosen, BACKTEST_CONCURRENCY, async (id) => ({ lead: (await leadStub(c.env, site, id).backtest(candidate)) as BacktestLead | null }));
-  const leads = answers.flatMap((a) => (a?.lead ? [a.lead] : []));
+  // A sample is drawn from every id of the index, so the same seed picks the same leads.
+  const { sample, seed } = body;
+  const walk = await walkSiteLeads(c.env, site, async (lead) => (await lead.backtest(candidate)) as BacktestLead | null, sample === undefined ? {} : { choose: (ids) => sampleIds(ids, sample, seed) });
+  const leads = walk.answers;
   const id = model?.id ?? "";
   const moved = leads
     .filter((l) => l.current.label !== l.candidate.label && inPeriod(l, period))
@@ -104,7 +87,7 @@ adminReport.post("/v1/sites/:site/backtest", async (c) => {
     site,
     from: iso(period.fromWeek),
     to: iso(period.toWeek),
-    leads: { total: ids.length, replayed: chosen.length, failed: answers.filter((a) => a === null).length },
+    leads: { total: walk.total, replayed: walk.asked, failed: walk.failed },
     current: modelReport(sideRows(leads, "current", id, period), model, now),
     candidate: modelReport(sideRows(leads, "candidate", candidateModel?.id ?? id, period), candidateModel, now),
     changed: { count: moved.length, leads: page, next: listed.length > page.length ? page[page.length - 1]!.leadId : null },
