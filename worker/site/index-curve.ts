@@ -130,18 +130,19 @@ export function upperBound(keys: OrderKeys, t: number): number {
 
 /**
  * How far the listed score may drift from the lead's exact one before the lead re-indexes: 3 points
- * or a quarter of the score, whichever is more. Decay never drifts (the curve holds it), and a label
+ * or a tenth of the score, whichever is more (a quarter let a 10-point chat on a 40-point lead go
+ * unlisted, so the list and the lead's page disagreed by a whole rule). Decay never drifts (the curve holds it), and a label
  * or stage change re-indexes at once; what the listing may miss is points earned since the lead last
  * re-indexed that stayed within this and moved no line. Tighter costs an index write (two rows) for
  * nearly every scoring event: the bench's session earns 5 to 30 points an event.
  */
-export const INDEX_TOLERANCE = { points: 3, fraction: 0.25 } as const;
+export const INDEX_TOLERANCE = { points: 3, fraction: 0.1 } as const;
 
 /**
  * Whether what the index would list now for the lead (from the curve it holds) is further from its
  * exact score than INDEX_TOLERANCE allows.
  *
- * @example drifted({ curve, at: t0 }, 52, t0 + 1) // true when the stored curve gives 40 (52 - 40 > 13)
+ * @example drifted({ curve, at: t0 }, 52, t0 + 1) // true when the stored curve gives 40 (52 - 40 > 5.2)
  */
 export function drifted(indexed: { curve: IndexCurve; at: number } | undefined, exact: number, now: number): boolean {
   if (!indexed) return true;

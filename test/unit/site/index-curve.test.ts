@@ -90,15 +90,15 @@ describe("the index's score curve", () => {
     expect(halfLifeClass(7 * DAY)).toBe(60_000 * 2 ** 14);
   });
 
-  it("re-indexes when the listed score is more than 3 points or a quarter from the exact one", () => {
+  it("re-indexes when the listed score is more than 3 points or a tenth from the exact one", () => {
     const low = { curve: { b: 0, d: [], s: [], lo: 0, hi: 100 } as IndexCurve, at: T0 };
     expect(drifted(low, 0 + 3, T0 + DAY)).toBe(false);
     expect(drifted(low, 0 + 5, T0 + DAY)).toBe(true);
     const indexed = { curve: { b: 20, d: [], s: [], lo: 0, hi: 100 } as IndexCurve, at: T0 };
-    expect(drifted(indexed, 20 + 6, T0 + DAY)).toBe(false); // a quarter of 26 is 6.5
-    expect(drifted(indexed, 20 + 7, T0 + DAY)).toBe(true); // a quarter of 27 is 6.75
-    expect(drifted({ ...indexed, curve: { ...indexed.curve, b: 60 } }, 60 + 20, T0)).toBe(false); // a quarter of 80 is 20
-    expect(drifted({ ...indexed, curve: { ...indexed.curve, b: 60 } }, 60 + 21, T0)).toBe(true); // a quarter of 81 is 20.25
+    expect(drifted(indexed, 20 + 3, T0 + DAY)).toBe(false); // 3 points: more than a tenth of 23 (2.3)
+    expect(drifted(indexed, 20 + 4, T0 + DAY)).toBe(true); // 4 > max(3, 2.4)
+    expect(drifted({ ...indexed, curve: { ...indexed.curve, b: 60 } }, 60 + 6, T0)).toBe(false); // a tenth of 66 is 6.6
+    expect(drifted({ ...indexed, curve: { ...indexed.curve, b: 60 } }, 60 + 10, T0)).toBe(true); // a 10-point chat on 60: a tenth of 70 is 7
     expect(drifted(undefined, 0, T0)).toBe(true);
   });
 });
