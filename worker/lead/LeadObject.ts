@@ -5,7 +5,7 @@ import type { ScoringEvent } from "../scoring";
 import { loadSiteConfig, loadSiteConfigVersion } from "../site/config-cache";
 import { backtestLead, type BacktestLead } from "../outcomes/backtest-lead";
 import { nextWake, withOutcome } from "../outcomes/lead-outcome";
-import { claimRefused, decide, type DecideInput, type Decision } from "./decide";
+import { claimRefused, decide, needsStoredEvents, type DecideInput, type Decision } from "./decide";
 import { describeLead } from "./describe";
 import { eventPage, type EventCursor, type ExportAnswer } from "./export-page";
 import { forgetOutsideWindow } from "./dedup";
@@ -153,8 +153,9 @@ export class LeadObject extends DurableObject<Env> {
   }
 
   /**
-   * Re-scores the lead under config `version` (or newer) now, without an event: decide()'s config diff
-   * reports the label and stage changes the new config causes (cause "config"), as webhooks unless
+   * Re-scores the lead under config `version` (or newer) now, without an event: decide() replays the
+   * lead's stored events under it (batch rows read, none written) and reports the label and stage
+   * changes that causes against what webhooks last told (cause "config"), as webhooks unless
    * `notify` is false. Idempotent: a lead already at that version only answers what the change did,
    * so a fan-out repeated after a crash counts and notifies each lead once.
    */
@@ -178,7 +179,7 @@ export class LeadObject extends DurableObject<Env> {
     if (!record || this.#mergedInto) return null;
     const now = Date.now();
     const config = { config: candidate, version: record.configVersion + 1, updatedAt: now, disabledEndpoints: [] };
-    const d = decide({ record, request: null, config, known: this.#knownIds(now), now, random: cryptoBytes, rescore: { notify: false } });
+    const d = decide({ record, request: null, config, known: this.#knownIds(now), history: this.#store.events(), now, random: cryptoBytes, rescore: { notify: false } });
     const moved = (type: string) => {
       const c = d.changes.find((x) => x.type === type);
       return c ? { from: c.from, to: c.to } : null;
@@ -280,7 +281,8 @@ export class LeadObject extends DurableObject<Env> {
   #commit(input: Pick<DecideInput, "request" | "absorbed" | "config" | "now" | "rescore">, deliverAtOnce = true): Decision {
     const now = input.now;
     const known = this.#knownIds(now);
-    const history = input.absorbed?.events.length ? this.#allEvents() : undefined;
+    // Batch rows only (decide() adds those riding in the record), and only when decide() replays them.
+    const history = needsStoredEvents(this.#record, input.config, input.absorbed) ? this.#store.events() : undefined;
     const decided = decide({ ...input, record: this.#record, known, history, random: cryptoBytes });
     const fresh = [...(input.request?.events ?? []), ...(input.absorbed?.events ?? [])];
     const d = withOutcome(decided, input.config.config, fresh, () => this.#store.events(), now);
