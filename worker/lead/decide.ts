@@ -1,8 +1,9 @@
 /**
  * Every decision the Lead object makes, as one pure function: which events are new, the new scoring
- * state, the webhooks and the index update it owes, a promo code, a merge's union rescoring, what to
- * store and when the alarm should next fire. No Cloudflare import, no I/O, no clock, and randomness
- * only through `random`: the object loads, calls this, writes the result in one transaction.
+ * state, the webhooks and the index update it owes, a promo code, a merge's union rescoring and a new
+ * config's replay of the lead's events (./replay.ts), what to store and when the alarm should next
+ * fire. No Cloudflare import, no I/O, no clock, and randomness only through `random`: the object
+ * loads, calls this, writes the result in one transaction.
  */
 import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
@@ -32,7 +33,7 @@ export interface DecideInput {
   absorbed?: AbsorbResult | null;
   /**
    * This lead's stored events (batch rows, not those riding in the record), in the order stored: needed
-   * only when `needsStoredEvents` says so (a merge bringing events, a config version change).
+   * only when `needsStoredEvents` says so (a merge, a config version change: both replay them).
    */
   history?: ScoringEvent[];
   config: StoredConfig;

@@ -4,7 +4,8 @@ import { FLUSH_EVENTS } from "../../../worker/lead/decide";
 import { foldRows } from "../../../worker/lead/retention";
 import type { ScoringEvent } from "../../../worker/scoring";
 import type { StoredConfig } from "../../../worker/site/SiteObject";
-import { ev, MemoryLead, page, stored, T0 } from "./fixtures";
+import { backtestLead } from "../../../worker/outcomes/backtest-lead";
+import { ev, LEAD, MemoryLead, page, stored, T0 } from "./fixtures";
 
 type Rules = StoredConfig["config"]["models"][number]["rules"];
 const MIN = 60_000;
@@ -145,5 +146,24 @@ describe("decide: replaying under the same config (property)", () => {
         expect([d.record.lastView!.score, d.record.lastView!.label, d.record.lastView!.stage]).toEqual([before.score, before.label, before.stage]);
       }),
     );
+  });
+});
+
+describe("the backtest replays as a re-score does", () => {
+  it("starts both sides from what retention folded, and answers the label the real re-score gives", () => {
+    const v1 = withRules(1, (r) => r.map((x) => ({ ...x, decay: false }) as Rules[number]));
+    const v2 = withRules(2, (r) => rule("chat", { points: 40 })(r).map((x) => ({ ...x, decay: false }) as Rules[number]));
+    const lead = new MemoryLead(v1);
+    lead.send(Array.from({ length: FLUSH_EVENTS }, (_, i) => page("/", T0 + i)), T0 + FLUSH_EVENTS);
+    const folded = foldRows(undefined, [{ receivedAt: T0 + FLUSH_EVENTS, firstId: lead.history[0]!.id, events: lead.history }], v1.config, T0 + MIN);
+    lead.record = { ...lead.record!, folded };
+    lead.history = [];
+    lead.send([ev("chat_open", T0 + MIN)], T0 + MIN);
+    const kept = lead.record!.pending.map((p) => p.event);
+    const backtest = backtestLead(LEAD, kept, v1.config, v2.config, T0 + MIN + 1, folded);
+    // 10 folded pages, then the chat: 10 + 10 now, 10 + 40 under the candidate.
+    expect([backtest.current.score, backtest.candidate.score]).toEqual([10 + 10, 10 + 40]);
+    const real = lead.run({ request: null, config: v2, now: T0 + MIN + 1 });
+    expect([real.record.lastView!.score, real.record.lastView!.label]).toEqual([backtest.candidate.score, backtest.candidate.label]);
   });
 });
