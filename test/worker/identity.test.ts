@@ -2,7 +2,7 @@ import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { leadIdForAnonymous, leadIdForUser } from "../../worker/lead/ids";
 import { replay, view } from "../../worker/scoring";
-import { adminFetch, env, eventually, getLead, outboxDrained, pageView, putConfig, received, send, shopConfig, wire } from "./helpers";
+import { adminFetch, env, eventually, getLead, outboxDrained, pageView, putConfig, received, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 /** The site the test write key belongs to ("segtest.<secret>"). */
 const SITE = "segtest";
@@ -254,5 +254,29 @@ describe("Segment-compatible ingestion", () => {
       expect(((await res.json()) as any).error.code, name).toEqual(expect.any(String));
     }
     expect((await getLead(SITE, user)).status).toBe(404);
+  });
+});
+
+describe("a merge re-scores the union of both leads' events, each once", () => {
+  it("counts the known lead's events that still ride in its record once", async () => {
+    const s = uniqueSite();
+    await putConfig(s, shopConfig(s));
+    const user = `${uid("ann")}@example.com`;
+    await send(s, uid("browser"), [wire("t", "chat_open")], user); // 10, riding in the record
+    const visitor = uid("visitor");
+    await send(s, visitor, [wire("t", "chat_open")]); // the visitor's own 10
+    await send(s, visitor, [wire("i", "identify")], user);
+    expect((await getLead(s, user)).body.score).toBe(10 + 10);
+  });
+
+  it("keeps the known lead's batch rows when it signs in from a browser that sent nothing before", async () => {
+    const s = uniqueSite();
+    await putConfig(s, shopConfig(s));
+    const user = `${uid("ann")}@example.com`;
+    // Twenty events fill one batch row (FLUSH_EVENTS): none rides in the record.
+    await send(s, uid("browser"), Array.from({ length: 20 }, () => wire("t", "chat_open")), user);
+    expect((await getLead(s, user)).body.score).toBe(20 * 10);
+    await send(s, uid("browser"), [wire("i", "identify")], user);
+    expect((await getLead(s, user)).body.score).toBe(20 * 10);
   });
 });

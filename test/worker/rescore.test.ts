@@ -3,7 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { leadIdForAnonymous } from "../../worker/lead/ids";
 import { RESCORE_TUNING } from "../../worker/site/rescore";
-import { adminFetch, env, eventually, outboxDrained, pageView, putConfig, received, send, shopConfig, uniqueSite } from "./helpers";
+import { adminFetch, env, eventually, getLead, outboxDrained, pageView, putConfig, received, send, shopConfig, uniqueSite } from "./helpers";
 
 const verify = (h: { body: string; headers: Record<string, string> }) => new Webhook(env.TEST_WEBHOOK_SECRET).verify(h.body, h.headers) as any;
 const DEFAULTS = { ...RESCORE_TUNING };
@@ -180,5 +180,99 @@ describe("re-score progress", () => {
   it("answers 404 for a site with no saved config", async () => {
     const res = await adminFetch(`/v1/sites/${uniqueSite()}/rescore`);
     expect(res.status).toBe(404);
+  });
+});
+
+describe("a re-score replays each lead's events under the new config", () => {
+  beforeEach(() => {
+    Object.assign(RESCORE_TUNING, { pageSize: 50, pagesPerAlarm: 1, alarmGapMs: HOUR });
+  });
+  afterEach(() => {
+    Object.assign(RESCORE_TUNING, DEFAULTS);
+  });
+
+  /** The shop config (pricing 30 once, pages 1 up to 10 times; warm at 30) with its rules edited. */
+  const edited = (site: string, edit: (rules: any[]) => any[]) => {
+    const config = shopConfig(site);
+    config.models[0]!.rules = edit(config.models[0]!.rules);
+    return config;
+  };
+  const noPricing = (site: string) => edited(site, (rules) => rules.filter((r) => r.id !== "pricing"));
+  const pagesCap = (site: string, max: number) => edited(site, (rules) => rules.map((r) => (r.id === "pages" ? { ...r, cap: { max } } : r)));
+  const lead = async (site: string, visitor: string) => (await getLead(site, visitor)).body;
+
+  it("counts a rule the new config adds for a quiet lead's old visit: its score and label include it, one webhook with cause config", async () => {
+    const site = uniqueSite();
+    await putConfig(site, noPricing(site));
+    await send(site, "visitor-replay-a", [pageView("/pricing"), pageView("/")]); // 1 + 1: cold
+    await send(site, "visitor-replay-b", [pageView("/")]); // 1: cold
+    await Promise.all(["visitor-replay-a", "visitor-replay-b"].map((v) => outboxDrained(site, v)));
+    expect(await lead(site, "visitor-replay-a")).toMatchObject({ score: 1 + 1, label: "cold" });
+    const before = (await received(site)).length;
+
+    expect((await putConfig(site, shopConfig(site))).status).toBe(200);
+    await runRescore(site);
+    expect(await progress(site)).toMatchObject({ version: 2, total: 2, done: 2, changed: { label: 1, stage: 0 } });
+    // Without a new event: the /pricing visit before the save now earns the new rule's 30.
+    expect(await lead(site, "visitor-replay-a")).toMatchObject({ score: 30 + 1 + 1, label: "warm" });
+    expect(await lead(site, "visitor-replay-b")).toMatchObject({ score: 1, label: "cold" });
+    await Promise.all(["visitor-replay-a", "visitor-replay-b"].map((v) => outboxDrained(site, v)));
+    const changes = await configChanges(site);
+    expect(changes.map((p) => [p.type, p.data.lead.id, p.data.previous, p.data.current])).toEqual([["lead.label_changed", await leadIdForAnonymous(site, "visitor-replay-a"), "cold", "warm"]]);
+    expect((await received(site)).length - before).toBe(1);
+    expect((await listed(site)).find((l) => l.leadId === changes[0]!.data.lead.id)).toMatchObject({ score: 30 + 1 + 1, label: "warm" });
+  });
+
+  it("applies a lowered cap to old events, on the walk and on a lead's next event after the save", async () => {
+    const site = uniqueSite();
+    await putConfig(site, shopConfig(site));
+    const pages = Array.from({ length: 10 }, (_, i) => pageView(`/page-${i}`));
+    await send(site, "visitor-cap-walk", pages); // 10 pages, 1 each
+    await send(site, "visitor-cap-next", pages.map((p) => ({ ...p, i: `${p.i}-next` })));
+    await Promise.all(["visitor-cap-walk", "visitor-cap-next"].map((v) => outboxDrained(site, v)));
+    expect(await lead(site, "visitor-cap-walk")).toMatchObject({ score: 10 });
+    // The cap falls from 10 to 3 pages.
+    expect((await putConfig(site, pagesCap(site, 3))).status).toBe(200);
+    // This lead hears of it with its next event, before the walk reaches it: the 3 old pages count, the new one is over the cap.
+    const next = await send(site, "visitor-cap-next", [pageView("/pricing")]);
+    expect(next.body.lead).toMatchObject({ score: 3 + 30, label: "warm" });
+    await runRescore(site);
+    expect(await progress(site)).toMatchObject({ total: 2, done: 2 });
+    expect(await lead(site, "visitor-cap-walk")).toMatchObject({ score: 3, label: "cold" });
+    expect(await lead(site, "visitor-cap-next")).toMatchObject({ score: 3 + 30, label: "warm" });
+    // Each lead counted its events once: the walk found the second one already under version 2.
+    expect((await adminFetch(`/v1/sites/${site}/leads/visitor-cap-next/events?limit=50`).then((r) => r.json()) as any).events).toHaveLength(10 + 1);
+  });
+
+  it("with ?notify=false re-scores the old visit silently: the label changes, no webhook then or on the next event", async () => {
+    const site = uniqueSite();
+    await putConfig(site, noPricing(site));
+    await send(site, "visitor-replay-quiet", [pageView("/pricing")]); // 1: cold
+    await outboxDrained(site, "visitor-replay-quiet");
+    const res = await adminFetch(`/v1/sites/${site}/config?notify=false`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(shopConfig(site)) });
+    expect(res.status).toBe(200);
+    await runRescore(site);
+    expect(await progress(site)).toMatchObject({ notify: false, done: 1, changed: { label: 1 } });
+    expect(await lead(site, "visitor-replay-quiet")).toMatchObject({ score: 30 + 1, label: "warm" });
+    await send(site, "visitor-replay-quiet", [pageView("/")]);
+    await outboxDrained(site, "visitor-replay-quiet");
+    expect(await configChanges(site)).toEqual([]);
+    expect((await received(site)).filter((h) => JSON.parse(h.body).type === "lead.label_changed")).toEqual([]);
+  });
+
+  it("previews the counts the real re-score then produces when a rule is added", async () => {
+    const site = uniqueSite();
+    await putConfig(site, noPricing(site));
+    // Even visitors saw /pricing (1: cold now, 30 + 1 with the rule: warm), odd ones the home page (1: cold).
+    const visitors = await seedLeads(site, 20);
+    const res = await adminFetch(`/v1/sites/${site}/rescore/preview`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ config: shopConfig(site) }) });
+    const preview = (await res.json()) as any;
+    expect(preview).toMatchObject({ total: 20, failed: 0, changed: { label: 20 / 2, stage: 0 } });
+    expect(preview.leads.every((l: any) => l.label.from === "cold" && l.label.to === "warm")).toBe(true);
+    await putConfig(site, shopConfig(site));
+    await runRescore(site);
+    expect((await progress(site)).changed).toEqual(preview.changed);
+    await Promise.all(visitors.map((v) => outboxDrained(site, v)));
+    expect((await configChanges(site)).length).toBe(20 / 2);
   });
 });

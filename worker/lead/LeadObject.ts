@@ -7,7 +7,7 @@ import type { SiteConfig } from "../site/config";
 import type { StoredConfig } from "../site/SiteObject";
 import { decideWatched, nextWake } from "../outcomes/lead-outcome";
 import { AlarmPlanner } from "./alarm-planner";
-import { claimRefused, decide, type DecideInput, type Decision } from "./decide";
+import { claimRefused, decide, needsStoredEvents, type DecideInput, type Decision } from "./decide";
 import { rememberBatch } from "./dedup";
 import type { EventCursor } from "./export-page";
 import type { HistoryAnswer } from "./history-read";
@@ -124,8 +124,9 @@ export class LeadObject extends DurableObject<Env> {
   }
 
   /**
-   * Re-scores the lead under config `version` (or newer) now, without an event: decide()'s config diff
-   * reports the label and stage changes the new config causes (cause "config"), as webhooks unless
+   * Re-scores the lead under config `version` (or newer) now, without an event: decide() replays the
+   * lead's stored events under it (batch rows read, none written) and reports the label and stage
+   * changes that causes against what webhooks last told (cause "config"), as webhooks unless
    * `notify` is false. Idempotent: a lead already at that version only answers what the change did,
    * so a fan-out repeated after a crash counts and notifies each lead once.
    */
@@ -149,7 +150,7 @@ export class LeadObject extends DurableObject<Env> {
     if (!record || this.#mergedInto) return null;
     const now = Date.now();
     const config = { config: candidate, version: record.configVersion + 1, updatedAt: now, disabledEndpoints: [] };
-    const d = decide({ record, request: null, config, known: this.#knownIds(now), now, random: cryptoBytes, rescore: { notify: false } });
+    const d = decide({ record, request: null, config, known: this.#knownIds(now), history: this.#store.events(), now, random: cryptoBytes, rescore: { notify: false } });
     const moved = (type: string) => {
       const c = d.changes.find((x) => x.type === type);
       return c ? { from: c.from, to: c.to } : null;
@@ -231,7 +232,8 @@ export class LeadObject extends DurableObject<Env> {
   #commit(input: Pick<DecideInput, "request" | "absorbed" | "config" | "now" | "rescore">, deliverAtOnce = true): Decision {
     const now = input.now;
     const known = this.#knownIds(now);
-    const history = input.absorbed?.events.length ? this.#reads().events() : undefined;
+    // Batch rows only (decide() adds those riding in the record), and only when decide() replays them.
+    const history = needsStoredEvents(this.#record, input.config, input.absorbed) ? this.#store.events() : undefined;
     const d = decideWatched({ ...input, record: this.#record, known, history, random: cryptoBytes }, () => this.#store.events());
     this.#store.commit(d.batch, d.recordChanged ? d.record : null);
     this.#record = d.record;

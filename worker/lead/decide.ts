@@ -1,8 +1,9 @@
 /**
  * Every decision the Lead object makes, as one pure function: which events are new, the new scoring
- * state, the webhooks and the index update it owes, a promo code, a merge's union rescoring, what to
- * store and when the alarm should next fire. No Cloudflare import, no I/O, no clock, and randomness
- * only through `random`: the object loads, calls this, writes the result in one transaction.
+ * state, the webhooks and the index update it owes, a promo code, a merge's union rescoring and a new
+ * config's replay of the lead's events (./replay.ts), what to store and when the alarm should next
+ * fire. No Cloudflare import, no I/O, no clock, and randomness only through `random`: the object
+ * loads, calls this, writes the result in one transaction.
  */
 import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
@@ -12,6 +13,7 @@ import { FLUSH_HISTORY, historyRecorder, type HistoryEntry } from "./history";
 import { deliveriesFor, messageFromChange, operatorCauses, promoMessage, type MessageContext, type OutgoingMessage } from "./messages";
 import { withDeliveries } from "./outbox";
 import { issuePromo, mergePromos, promoTrigger, type PromoRecord, type RandomBytes } from "./promo";
+import { replayLead } from "./replay";
 import { DELIVERY_GRACE_MS } from "./schedule";
 import { NO_STAGE, type AbsorbResult, type BatchRow, type Delivery, type IngestRequest, type LeadAction, type LeadIdentity, type LeadRecord, type LeadSummary, type PendingEvent, type RescoreOutcome } from "./types";
 
@@ -29,7 +31,10 @@ export interface DecideInput {
   request: IngestRequest | null;
   /** An anonymous lead's history being merged into this one. */
   absorbed?: AbsorbResult | null;
-  /** This lead's stored events (batch rows), needed only when `absorbed` brings events. */
+  /**
+   * This lead's stored events (batch rows, not those riding in the record), in the order stored: needed
+   * only when `needsStoredEvents` says so (a merge, a config version change: both replay them).
+   */
   history?: ScoringEvent[];
   config: StoredConfig;
   /** Ids stored in batch rows, with their instant of receipt (see ./dedup.ts). */
@@ -91,34 +96,35 @@ export function decide(input: DecideInput): Decision {
   const recorder = historyRecorder(scoring, config.version, operatorCauses(request?.events ?? []));
 
   // A new config can move the lead across a line by itself: compare what webhooks last reported
-  // with the view under the new config, and report that (cause "config") before anything else.
+  // with the lead re-scored under the new config, and report that (cause "config") before anything else.
   const configChanged = before !== null && before.configVersion !== config.version;
   if (configChanged) {
     changed = true;
     // The config took effect when it was saved (not when this lead next woke up): the lead moves
     // there, and settles under it, so what the new config does by then is reported once, as "config".
     const at = Math.min(now, Math.max(state.clock, config.updatedAt));
+    // Every event the lead keeps counts as if the new config had been in force all along: a rule it
+    // adds, a changed `when`, cap or points. Only the history recorded so far stays as it was.
+    state = replayLead(keptEvents(input, pending), scoring, at, before.folded);
     const moved = before.lastView ? diffViews(before.lastView, view(state, scoring, at), at, { kind: "config" }) : [];
     changes.push(...moved);
-    state = advance(state, scoring, at).state;
     recorder.mark(state, at, { kind: "config" }, moved);
   }
   const rescored = configChanged ? rescoreOutcome(config.version, changes) : before?.rescored;
 
   let batch: BatchRow | null = null;
   let imported: HistoryEntry[] = [];
-  const absorbed = input.absorbed && !input.absorbed.mergedInto && input.absorbed.events.length + input.absorbed.anonymousIds.length > 0 ? input.absorbed : null;
+  const absorbed = merging(input.absorbed);
   if (absorbed) {
     // Re-score the union from scratch: caps span both histories.
-    const mine = [...(input.history ?? []), ...pending.map((p) => p.event)];
+    const mine = keptEvents(input, pending);
     const ids = new Set(mine.map((e) => e.id));
     const joining = absorbed.events.filter((e) => !ids.has(e.id));
     // One person, one report per real change: a known lead with no events of its own compares with
     // what the anonymous visitor was last reported as, not with its own empty view.
     const previous = (mine.length === 0 && joining.length > 0 ? absorbed.lastView : null) ?? view(state, scoring, now);
     // Events retention folded away are in no list: the replay starts from their folded state.
-    const base = before?.folded?.state ?? absorbed.folded?.state ?? newLeadState();
-    state = applyEvents(base, [...mine, ...joining], scoring, now, { deduplicated: true }).state;
+    state = replayLead([...mine, ...joining], scoring, now, before?.folded ?? absorbed.folded);
     const merged = diffViews(previous, view(state, scoring, now), now, { kind: "merge" });
     changes.push(...merged);
     // A known lead with no history of its own takes the visitor's: it is the same person's, before the sign-up.
@@ -233,6 +239,29 @@ export function claimRefused(record: LeadRecord | null, request: IngestRequest |
   if (!request?.claim || !record) return false;
   const { identity } = record;
   return identity.verified !== false || !request.anonymousId || !identity.anonymousIds.includes(request.anonymousId);
+}
+
+/**
+ * Whether decide() needs the lead's stored events (`DecideInput.history`): only to replay them, at a
+ * merge (even one that brings no event: the union is re-scored from scratch) or when the config version
+ * changed. Every other decision reads no batch row.
+ *
+ * @example const history = needsStoredEvents(record, config, absorbed) ? store.events() : undefined
+ */
+export function needsStoredEvents(record: LeadRecord | null, config: Pick<StoredConfig, "version">, absorbed?: AbsorbResult | null): boolean {
+  return merging(absorbed) !== null || (record !== null && record.configVersion !== config.version);
+}
+
+/** The anonymous lead being merged in, or null when there is none (or it went to another lead). */
+function merging(absorbed: AbsorbResult | null | undefined): AbsorbResult | null {
+  return absorbed && !absorbed.mergedInto && absorbed.events.length + absorbed.anonymousIds.length > 0 ? absorbed : null;
+}
+
+/** Every event the lead keeps: its batch rows', then those riding in the record. */
+function keptEvents(input: DecideInput, pending: readonly PendingEvent[]): ScoringEvent[] {
+  // Without its batch rows a replay would drop their points: a caller that forgot them is a bug, not a lead to re-score.
+  if (!input.history && needsStoredEvents(input.record, input.config, input.absorbed)) throw new Error("decide() needs the lead's stored events (DecideInput.history) to replay them");
+  return [...(input.history ?? []), ...pending.map((p) => p.event)];
 }
 
 /** What the config change to `version` did to the lead's label and stage (a re-score's count). */

@@ -2,12 +2,14 @@
  * Retention: batch rows older than the site's `history.retention` are deleted, their events folded
  * into a state kept in the record, so storage stops growing with age. The lead's score never changes
  * by it: the record's state already holds every accumulator. The folded state matters only where the
- * events are replayed from scratch, a merge's union re-score, which starts from it.
+ * events are replayed from scratch (a config change's re-score, a merge's union re-score), which start
+ * from it: folded events keep counting as the config in force when they were folded counted them.
  */
-import { applyEvents, durationMs, newLeadState, type LeadState, type ScoringConfig } from "../scoring";
+import { durationMs, newLeadState, type LeadState, type ScoringConfig } from "../scoring";
 import type { SiteConfig } from "../site/config";
 import type { HistoryEntry } from "./history";
 import type { LeadStore } from "./lead-store";
+import { replayLead } from "./replay";
 import type { BatchRow, LeadRecord } from "./types";
 
 /** Batch rows are kept this long by default (the site setting `history.retention`). */
@@ -44,7 +46,7 @@ export function foldRows(folded: FoldedHistory | undefined, rows: readonly Batch
   const events = rows.flatMap((r) => r.events);
   const base = folded?.state ?? newLeadState();
   const until = Math.max(base.clock, ...events.map((e) => e.ts).filter(Number.isFinite));
-  const state = events.length > 0 ? applyEvents(base, events, config, until, { deduplicated: true }).state : base;
+  const state = events.length > 0 ? replayLead(events, config, until, folded) : base;
   const last = rows.flatMap((r) => r.history ?? []).reduce<HistoryEntry | undefined>((newest, e) => (!newest || e.t >= newest.t ? e : newest), folded?.last);
   return { state, before: Math.max(cutoff, folded?.before ?? 0), events: (folded?.events ?? 0) + events.length, ...(last ? { last } : {}) };
 }
