@@ -422,6 +422,11 @@ describe("the operator console in real Chromium", () => {
       return r.status === 200 && r.body.explanation.contributions.some((c: any) => c.rule === "pricing") ? r.body : undefined;
     }, { what: "the pricing-only visitor scored" });
     expect(cold.label).toBe("cold");
+    // The preview walks the site's lead index: wait until the visitor's entry, sent right after it was scored, is there.
+    await eventually(async () => {
+      const listed = (await (await fetch(`${worker.url}/v1/sites/demo/leads?q=${encodeURIComponent(cold.id)}`, { headers: bearer })).json()) as any;
+      return listed.leads?.some((l: any) => l.leadId === cold.id) ? true : undefined;
+    }, { what: "the pricing-only visitor in the lead index" });
 
     // The first save shows the impact on the real leads and saves nothing: with pricing at 35 that visitor turns warm.
     await page.getByRole("button", { name: "Save and publish" }).click();

@@ -115,7 +115,7 @@ export function suggestionRowQuery(lead: LeadReads, config: SiteConfig, model: s
  */
 export function backtestQuery(lead: LeadReads, stored: StoredConfig | null, candidate: SiteConfig, now: number): BacktestLead | null {
   if (!lead.record || lead.mergedInto || !stored) return null;
-  return backtestLead(lead.record.identity.leadId, lead.events(), stored.config, candidate, now);
+  return backtestLead(lead.record.identity.leadId, lead.events(), stored.config, candidate, now, lead.record.folded);
 }
 
 /**
