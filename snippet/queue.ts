@@ -24,7 +24,7 @@ const queue: WireEvent[] = [];
 /**
  * Stamps an event and queues it. Events wait a second so that bursts share one request (one Durable
  * Object call on the worker); `now` (first page view, identify) flushes on the next task instead, which
- * still lets calls made in the same task join the batch. Each event arms its own timer rather than
+ * still lets calls made in the same task join the batch; `now` 2 (a link click) sends at once. Each event arms its own timer rather than
  * sharing one: a timer that fires after its event left finds the queue empty, or sends newer events
  * a little early, both harmless.
  */
@@ -35,7 +35,9 @@ export const enqueue = (e: WireEvent, now?: unknown) => {
   e.t = Date.now();
   e.l = location.href;
   queue.push(e);
-  setTimeout(flush, now ? 0 : 1e3);
+  // 2: a link click that leaves the page sends before the click returns; a next-task timer may come
+  // after the browser has already committed the navigation, and pagehide's flush is not always sent.
+  (now as number) > 1 ? flush() : setTimeout(flush, now ? 0 : 1e3);
 };
 
 /** Stores the ids and sends everything queued, in batches of at most 50, unless consent is pending. */
