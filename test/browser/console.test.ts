@@ -242,6 +242,10 @@ describe("the operator console in real Chromium", () => {
     const lead = (await api.getLead("demo", hotVisitor)).body;
     expect(lead.label).toBe("hot");
     expect(await page.locator("[data-anonymous-ids]").textContent()).toContain(hotVisitor);
+    // An anonymous visitor is known by its own browser id: nothing was merged into it.
+    expect(lead.userId).toBeNull();
+    expect(await page.locator("dt", { hasText: "Browser ids" }).count()).toBe(1);
+    expect(await page.locator("dt", { hasText: "Anonymous ids merged" }).count()).toBe(0);
     expect(await page.locator("[data-promo]").textContent()).toBe(lead.promo);
     // Each event says what it earned: the cart add earned cart-add and big-basket.
     const cart = page.locator("tr[data-event]", { hasText: "cart_add" });
@@ -275,6 +279,9 @@ describe("the operator console in real Chromium", () => {
     await page.getByRole("heading", { level: 1, name: userId }).waitFor();
     const series = await chartSeries(page);
     const lead = (await api.getLead("demo", userId)).body;
+    // A known lead names the visitors merged into it (none here: only the back end spoke of it).
+    expect(await page.locator("dt", { hasText: "Anonymous ids merged" }).count()).toBe(1);
+    expect(await page.locator("[data-anonymous-ids]").textContent()).toBe("none");
     const history = await apiGet(`/v1/sites/demo/leads/${lead.id}/history`);
     const events = history.points.filter((p: any) => p.cause?.kind === "event" && p.cause.event.name !== "identify");
     expect(events.map((p: any) => p.cause.event.name)).toEqual(["cart_add", "quote_request", "chat_open"]);

@@ -161,7 +161,8 @@ export function Lead({ site, leadRef }: { site: string; leadRef: string }) {
               {l.userId ?? <span class="muted">anonymous</span>}
               {l.verified === false && <span class="muted" title="Only the browser's word so far: confirmed by a signed identify or the site's back end"> (unverified)</span>}
             </dd>
-            <dt>Anonymous ids merged</dt>
+            {/* An anonymous lead is known by its own browser id; a known lead lists the visitors merged into it. */}
+            <dt>{l.userId ? "Anonymous ids merged" : "Browser ids"}</dt>
             <dd data-anonymous-ids>{l.anonymousIds.length ? l.anonymousIds.map((a) => <code key={a} class="chip">{a}</code>) : <span class="muted">none</span>}</dd>
             <dt>Promo code</dt>
             <dd data-promo>{l.promos?.length ? l.promos.map((p) => <code key={p.code} class="chip">{p.code}</code>) : l.promo ? <code>{l.promo}</code> : <span class="muted">none issued</span>}</dd>
