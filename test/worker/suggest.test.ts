@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { leadIdForAnonymous } from "../../worker/lead/ids";
 import { outcomeRow } from "../../worker/model/features";
 import { suggestWeights } from "../../worker/model/suggest";
+import { sampleIds } from "../../worker/site/sample";
 import { RESPONSE_SCHEMAS } from "../../worker/routes/openapi";
 import { segmentBatches, syntheticConfig, syntheticSite } from "../support/synthetic-site";
 import { adminFetch, env, outboxDrained, putConfig, shopConfig, uniqueSite } from "./helpers";
@@ -42,7 +43,7 @@ describe("POST /v1/sites/{site}/suggest", () => {
     const res = await suggest(SITE, { trainFraction: 0.7, seed: 3 });
     expect(res.status).toBe(200);
     const answer = documented("Suggestion", await res.json());
-    expect(answer.leads).toEqual({ total: LEADS, decided: LEADS, failed: 0 });
+    expect(answer.leads).toEqual({ total: LEADS, asked: LEADS, decided: LEADS, failed: 0 });
     const newsletter = answer.rules.find((r: any) => r.rule === "newsletter");
     expect(newsletter.current).toBe(30);
     expect(newsletter.suggested).toBeLessThan(30);
@@ -55,6 +56,19 @@ describe("POST /v1/sites/{site}/suggest", () => {
     const expected = suggestWeights(config, "synthetic", rows, { trainFraction: 0.7, seed: 3, l2: 1 });
     expect(answer.rules).toEqual(expected.rules);
     expect(answer.split).toEqual(expected.split);
+
+    // A seeded sample asks only that many leads, drawn from the index's ids as the backtest draws them,
+    // and fits exactly what the same rows give here; the same seed draws the same leads again.
+    const SAMPLE = 300;
+    const sampled = documented("Suggestion", await (await suggest(SITE, { trainFraction: 0.7, seed: 3, sample: SAMPLE })).json());
+    expect(sampled.leads).toEqual({ total: LEADS, asked: SAMPLE, decided: SAMPLE, failed: 0 });
+    const chosen = new Set(sampleIds(rows.map((r) => r.leadId).sort(), SAMPLE, 3));
+    const fromSample = suggestWeights(config, "synthetic", rows.filter((r) => chosen.has(r.leadId)), { trainFraction: 0.7, seed: 3, l2: 1 });
+    expect(sampled.rules).toEqual(fromSample.rules);
+    expect(sampled.split).toEqual(fromSample.split);
+    expect(sampled.split.training.leads + sampled.split.heldOut.leads).toBe(SAMPLE);
+    const again = documented("Suggestion", await (await suggest(SITE, { trainFraction: 0.7, seed: 3, sample: SAMPLE })).json());
+    expect(again.rules).toEqual(sampled.rules);
 
     // The candidate is the config in force with the suggested points; it is valid as it stands, and nothing was saved.
     const inForce = await adminFetch(`/v1/sites/${SITE}/config`);
@@ -71,6 +85,7 @@ describe("POST /v1/sites/{site}/suggest", () => {
     { what: "a train fraction out of range", body: { trainFraction: 2 }, path: "$.trainFraction" },
     { what: "a negative penalty", body: { l2: -1 }, path: "$.l2" },
     { what: "a seed that is no integer", body: { seed: 1.5 }, path: "$.seed" },
+    { what: "an empty sample", body: { sample: 0 }, path: "$.sample" },
     { what: "an unknown key", body: { horizon: "30d" }, path: "$" },
     { what: "an unknown model", body: { model: "nope" }, path: "$.model" },
     { what: "a model without outcomes", body: {}, path: "$.model" },
@@ -89,7 +104,7 @@ describe("POST /v1/sites/{site}/suggest", () => {
     const res = await suggest(site);
     expect(res.status).toBe(200);
     const answer = documented("Suggestion", await res.json());
-    expect(answer).toMatchObject({ model: "shop", leads: { total: 0, decided: 0 }, candidate: null, auc: { current: null, suggested: null } });
+    expect(answer).toMatchObject({ model: "shop", leads: { total: 0, asked: 0, decided: 0 }, candidate: null, auc: { current: null, suggested: null } });
     expect(answer.notice).toContain("a fit needs at least 10 of each");
     expect((await SELF.fetch(`https://leadscore.test/v1/sites/${site}/suggest`, { method: "POST" })).status).toBe(401);
     expect((await suggest("no-such-site-suggest", {})).status).toBe(404);

@@ -8,7 +8,8 @@ import type { Env } from "../env";
 import { readJson } from "../http/body";
 import { ApiError, parseOr } from "../http/errors";
 import { suggestWeights, type LeadRow } from "../model/suggest";
-import { walkSiteLeads } from "../site/walk-leads";
+import { sampleIds } from "../site/sample";
+import { walkSiteLeads, type LeadStub } from "../site/walk-leads";
 import { configOrFail, siteOf } from "./admin-config";
 import { suggestRequestSchema } from "./suggest-schema";
 
@@ -27,8 +28,11 @@ adminSuggest.post("/v1/sites/:site/suggest", async (c) => {
   if (!source) throw new ApiError(422, "unknown_model", `No model "${model}" in the site's config`, [{ path: "$.model", message: `expected one of ${config.models.map((m) => JSON.stringify(m.id)).join(", ")}` }]);
   if (!source.outcomes) throw new ApiError(422, "no_outcomes", `Model "${model}" names no outcomes: add "outcomes" to it (docs/CONFIG.md) so conversions can be told`, [{ path: "$.model", message: "this model has no outcomes" }]);
 
-  const walk = await walkSiteLeads(c.env, site, async (lead) => (await lead.suggestionRow(config, model)) as LeadRow | null);
+  // A sample is drawn from every id of the index, as the backtest draws it: the same seed asks the same leads.
+  const { sample, seed } = body;
+  const ask = async (lead: LeadStub) => (await lead.suggestionRow(config, model)) as LeadRow | null;
+  const walk = await walkSiteLeads(c.env, site, ask, sample === undefined ? {} : { choose: (ids) => sampleIds(ids, sample, seed) });
   const rows = walk.answers;
-  const suggestion = suggestWeights(config, model, rows, { trainFraction: body.trainFraction, seed: body.seed, l2: body.l2 });
-  return c.json({ ...suggestion, leads: { total: walk.total, decided: rows.length, failed: walk.failed } });
+  const suggestion = suggestWeights(config, model, rows, { trainFraction: body.trainFraction, seed, l2: body.l2 });
+  return c.json({ ...suggestion, leads: { total: walk.total, asked: walk.asked, decided: rows.length, failed: walk.failed } });
 });

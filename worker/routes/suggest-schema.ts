@@ -4,7 +4,8 @@ import { z } from "zod";
 export const suggestRequestSchema = z.strictObject({
   model: z.string().min(1).max(60).optional().meta({ description: "The model to fit (default: the config's first); it must have `outcomes`" }),
   trainFraction: z.number().min(0.1).max(0.95).default(0.7).meta({ description: "Share of decided leads the fit learns from; the rest are held out to judge it" }),
-  seed: z.int().min(0).max(2 ** 31 - 1).default(1).meta({ description: "Seeds the split: the same seed puts the same lead on the same side" }),
+  sample: z.int().min(1).max(100_000).optional().meta({ description: "Fit on this many leads drawn at random (seeded) instead of all: on a large site one request then asks that many Lead objects, not every one" }),
+  seed: z.int().min(0).max(2 ** 31 - 1).default(1).meta({ description: "Seeds the sample and the split: the same seed draws the same leads and puts each on the same side" }),
   l2: z.number().positive().max(1e6).default(1).meta({ description: "L2 penalty on the standardised weights: higher shrinks the suggestion towards no effect" }),
 });
 
@@ -14,6 +15,7 @@ export const suggestResponseSchema = z.object({
   model: z.string(),
   leads: z.object({
     total: z.int().meta({ description: "Leads in the index" }),
+    asked: z.int().meta({ description: "Leads asked for their row: all, or the sample" }),
     decided: z.int().meta({ description: "Leads whose horizon ended (converted, lost or negative) under this model: what the fit uses" }),
     failed: z.int().meta({ description: "Leads whose object did not answer" }),
   }),

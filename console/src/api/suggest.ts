@@ -17,7 +17,7 @@ export interface SuggestedRule {
 
 export interface Suggestion {
   model: string;
-  leads: { total: number; decided: number; failed: number };
+  leads: { total: number; asked: number; decided: number; failed: number };
   split: { trainFraction: number; seed: number; l2: number; training: { leads: number; conversions: number }; heldOut: { leads: number; conversions: number } };
   rules: SuggestedRule[];
   auc: { current: number | null; suggested: number | null; currentScore: number | null };
