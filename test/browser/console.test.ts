@@ -505,6 +505,18 @@ describe("the operator console in real Chromium", () => {
     await dialog.waitFor({ state: "hidden" });
     expect((await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag")).toBe('"v2"');
     await v1.getByRole("button", { name: "Roll back to this version" }).click();
+    // Before anything is published, the dialog says what version 1 would do to the leads: the re-score preview of its document.
+    const rollbackImpact = dialog.locator("[data-rollback-impact]");
+    await rollbackImpact.waitFor();
+    const v1Config = (await apiGet("/v1/sites/demo/config/versions/1")).config;
+    const previewRes = await fetch(`${worker.url}/v1/sites/demo/rescore/preview`, { method: "POST", headers: { ...bearer, "content-type": "application/json" }, body: JSON.stringify({ config: v1Config, limit: 5 }) });
+    const preview = (await previewRes.json()) as any;
+    expect(Number(await rollbackImpact.getAttribute("data-label-changes"))).toBe(preview.changed.label);
+    expect(Number(await rollbackImpact.getAttribute("data-stage-changes"))).toBe(preview.changed.stage);
+    expect(await rollbackImpact.textContent()).toContain(`Of ${preview.total} lead`);
+    expect(await rollbackImpact.locator("[data-rollback-lead]").evaluateAll((els) => els.map((el) => el.getAttribute("data-rollback-lead")))).toEqual(preview.leads.map((l: any) => l.leadId));
+    expect((await fetch(`${worker.url}/v1/sites/demo/config`, { headers: bearer })).headers.get("etag")).toBe('"v2"');
+    await screenshot(page, "scoring-rollback");
     await dialog.getByRole("button", { name: "Roll back" }).click();
 
     // Version 1's document, saved again as version 3: pricing is back at 35, in the editor and in force.

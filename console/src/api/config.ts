@@ -116,6 +116,15 @@ export async function listConfigVersions(site: string): Promise<ConfigVersion[]>
 }
 
 /**
+ * One saved version's document.
+ *
+ * @example (await loadConfigVersion("demo", 1)).models[0].id // "shop"
+ */
+export async function loadConfigVersion(site: string, version: number): Promise<SiteConfig> {
+  return (await api<{ config: SiteConfig }>(sitePath(site, `/config/versions/${version}`))).config;
+}
+
+/**
  * Makes a saved version's document the config again, saved as a new version, only over the version
  * `etag` names.
  *
