@@ -1,11 +1,11 @@
 // The Lead object stores through the platform's key-value API: no table of its own, rows counted as
 // Cloudflare bills the key-value methods, and one decision written in one transaction.
-import { runInDurableObject } from "cloudflare:test";
+import { evictAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DEDUP_WINDOW_MS } from "../../worker/lead/dedup";
 import { LeadStore } from "../../worker/lead/lead-store";
 import type { BatchRow, LeadRecord } from "../../worker/lead/types";
-import { leadObject, pageView, putConfig, send, shopConfig, uniqueSite, wire } from "./helpers";
+import { getLead, leadObject, pageView, putConfig, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 /** Tables a user of the object's SQL can see: the platform's own start with `_cf_`. */
 function ownTables(storage: DurableObjectStorage): string[] {
@@ -111,5 +111,21 @@ describe("the Lead object's storage", () => {
     });
     expect(after.after).toEqual(after.before);
     expect(after.count).toBe(0);
+  });
+
+  it("keeps a merged anonymous lead's pointer across the object being evicted from memory", async () => {
+    const site = uniqueSite("store");
+    await putConfig(site, shopConfig(site));
+    const anon = `store-${crypto.randomUUID().slice(0, 8)}`;
+    const user = `${anon}@example.com`;
+    await send(site, anon, [pageView("/pricing")]);
+    // Signing in merges the browser's anonymous lead into the person's: pricing 30 + page 1, then chat 10.
+    expect((await send(site, anon, [wire("t", "chat_open")], user)).body.lead.score).toBe(30 + 1 + 10);
+    await evictAllDurableObjects();
+    const found = await getLead(site, anon);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ userId: user, score: 30 + 1 + 10 });
+    const { mergedInto } = await runInDurableObject(await leadObject(site, anon), (_instance, state) => ({ mergedInto: new LeadStore(state.storage).mergedInto() }));
+    expect(mergedInto).toBe(found.body.id);
   });
 });

@@ -77,15 +77,15 @@ export class LeadStore {
     return { value, rowsWritten: this.rowsWritten - written, rowsRead: this.rowsRead - read };
   }
 
-  #get<T>(key: string): T | null {
-    this.rowsRead += 1;
+  #get(key: string): string | null {
     const value = this.#kv.get<string>(key);
-    return value === undefined ? null : (JSON.parse(value) as T);
+    this.rowsRead += 1;
+    return value ?? null;
   }
 
-  #set(key: string, value: unknown): void {
+  #set(key: string, value: string): void {
+    this.#kv.put(key, value);
     this.rowsWritten += 1;
-    this.#kv.put(key, typeof value === "string" ? value : JSON.stringify(value));
   }
 
   #list(options: SyncKvListOptions): Array<[string, string]> {
@@ -97,26 +97,28 @@ export class LeadStore {
   /** Deletes every key in a range: the keys are listed (rows read), then each deleted (a row written each). */
   #deleteRange(options: SyncKvListOptions): void {
     for (const [key] of this.#list(options)) {
-      this.rowsWritten += 1;
       this.#kv.delete(key);
+      this.rowsWritten += 1;
     }
   }
 
   record(): LeadRecord | null {
-    const record = this.#get<LeadRecord>(RECORD_KEY);
+    const stored = this.#get(RECORD_KEY);
     // Records written before events and the outbox rode in the record lack those fields.
-    if (!record) return null;
+    if (!stored) return null;
+    const record = JSON.parse(stored) as LeadRecord;
     // Records written before a lead kept every code it was shown held one `promo`.
     const { promo, ...rest } = record as LeadRecord & { promo?: LeadRecord["promos"][number] | null };
     return { ...rest, pending: record.pending ?? [], eventNames: record.eventNames ?? [], promos: record.promos ?? (promo ? [promo] : []), outbox: record.outbox ?? [] };
   }
 
   saveRecord(record: LeadRecord): void {
-    this.#set(RECORD_KEY, record);
+    this.#set(RECORD_KEY, JSON.stringify(record));
   }
 
   mergedInto(): string | null {
-    return this.#get<string>(MERGED_INTO_KEY);
+    // The lead id itself, not JSON: that is how it has always been stored.
+    return this.#get(MERGED_INTO_KEY);
   }
 
   setMergedInto(target: string): void {
