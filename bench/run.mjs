@@ -20,7 +20,7 @@ import { startCountingReceiver } from "./lib/receiver.mjs";
 import { checkTargets, printReport, renderResultsMarkdown } from "./lib/report.mjs";
 import { ROOT, bundle, startTarget, waitForIdle, workerOptionsFrom } from "./lib/runtime.mjs";
 import { SNIPPET_BUDGET_BYTES, snippetSizes } from "./lib/snippet.mjs";
-import { BENCH_ORIGIN, BENCH_SITE, WEBHOOK_SECRET_ENV, WRITE_KEY_ENV, benchSiteConfig, realisticMix } from "./lib/workload.mjs";
+import { BENCH_ORIGIN, BENCH_SITE, WEBHOOK_SECRET_ENV, WRITE_KEY_ENV, anonymousId, benchSiteConfig, realisticMix } from "./lib/workload.mjs";
 import { measureSiteIndex } from "./lib/site-index.mjs";
 import { measureTimeToWebhook } from "./lib/webhook-latency.mjs";
 
@@ -160,7 +160,7 @@ async function main() {
   for (const c of cost) {
     log(
       `${c.distribution.padEnd(14)} ${String(c.batch).padStart(2)} ev/req: ${fmt(c.units.doRequests, 3)} DO req/event, ${fmt(c.units.rowsWritten, 2)} rows written/event, ` +
-        `${fmt(c.units.rowsRead, 2)} read/event, $${fmt(c.dollars.total, 3)} per million events`,
+        `${fmt(c.units.rowsRead, 2)} read/event, $${fmt(c.dollars.total, 3)} per million events; a lead stores ${c.leadStorage.events} events in ${c.leadStorage.databaseSize} B`,
     );
   }
 
@@ -319,9 +319,12 @@ async function costPass(target, runs, receiver) {
         const requests = dist.leads === 1 ? plan.costRequests / 2 : leads * perLead;
         await waitForIdle(worker.pid, { quietMs: 750, maxMs: 60_000 });
         await fetch(meterUrl, { method: "DELETE" });
-        const load = await runLoadProcess({ ...base, prefix: `c${n}${RUN_ID.slice(-4)}`, batch, leads, requests });
+        const prefix = `c${n}${RUN_ID.slice(-4)}`;
+        const load = await runLoadProcess({ ...base, prefix, batch, leads, requests });
         const drain = await waitForIdle(worker.pid, { quietMs: 1000, maxMs: 60_000 });
         const meter = await (await fetch(meterUrl)).json();
+        // What one lead of the shape stores once its session is over (stats(): events kept, SQLite database size).
+        const leadStorage = await (await fetch(`${worker.url}/__bench/lead?site=${BENCH_SITE}&anonymous=${anonymousId(prefix, 0)}`)).json();
         const units = unitsPerEvent(meter, batch, throughput?.cpuMsPerEvent ?? null, prices);
         out.push({
           distribution: dist.id,
@@ -333,6 +336,7 @@ async function costPass(target, runs, receiver) {
           failed: load.requests - load.ok,
           backgroundDrained: drain.drained,
           meter,
+          leadStorage: { events: leadStorage.events, databaseSize: leadStorage.databaseSize },
           leadRequestsPerCollect: (meter.collectCalls["LEADS.ingest"] ?? 0) / meter.collectRequests,
           doCallsPerCollect: Object.values(meter.collectCalls).reduce((a, b) => a + b, 0) / meter.collectRequests,
           ingestRowsWrittenPerEvent: meter.ingestReported.rowsWritten / (meter.collectRequests * batch),

@@ -3,11 +3,13 @@
  * classes, with meters around their storage, their stubs and their alarms (see ./meter.ts). The cost
  * pass of `npm run bench` runs this; the throughput runs use the unmodified worker.
  *
- *   GET /__bench/meter     the counters so far
- *   DELETE /__bench/meter  zero them
+ *   GET /__bench/meter                          the counters so far
+ *   DELETE /__bench/meter                       zero them
+ *   GET /__bench/lead?site=<site>&anonymous=<id> that lead's `stats()` (what it stores), unmetered
  */
 import app, { LeadObject as RealLeadObject, SiteObject as RealSiteObject } from "../../worker/index";
 import type { Env } from "../../worker/env";
+import { leadIdForAnonymous, leadStub } from "../../worker/lead/ids";
 import { bump, enterObject, meter, meteredEnv, meterState, resetMeter, settleCursors } from "./meter";
 
 const realFetch = globalThis.fetch;
@@ -48,6 +50,12 @@ export default {
       settleCursors();
       if (request.method === "DELETE") resetMeter();
       return Response.json(meter);
+    }
+    if (url.pathname === "/__bench/lead") {
+      // The raw binding, not a metered one: reading the figures must not count in them.
+      const site = url.searchParams.get("site") ?? "";
+      const leadId = await leadIdForAnonymous(site, url.searchParams.get("anonymous") ?? "");
+      return Response.json(await leadStub(env, site, leadId).stats());
     }
     meter.workerRequests += 1;
     const isCollect = request.method === "POST" && url.pathname === "/e";

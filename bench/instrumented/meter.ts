@@ -1,9 +1,10 @@
 /**
  * Cost meters for the bench's instrumented build of the worker. They count what Cloudflare bills, at the
  * place it is billed: Durable Object requests (each RPC call on a stub and each alarm invocation), SQLite
- * rows read and written (each cursor's own `rowsRead`/`rowsWritten`, plus `setAlarm`, which is billed as
- * one row written), and the wall-clock time each object is busy (duration is billed per object, shared by
- * the requests it serves at once, so overlapping requests count once).
+ * rows read and written (each cursor's own `rowsRead`/`rowsWritten`; for the key-value API, one row read
+ * per key a `get` looks up or a `list` returns and one row written per key put or deleted; plus
+ * `setAlarm`, which is billed as one row written), and the wall-clock time each object is busy (duration
+ * is billed per object, shared by the requests it serves at once, so overlapping requests count once).
  *
  * Local workerd runs the Worker and every Durable Object of a service in one isolate, so module state here
  * sees all of them. That is a property of the local runtime, which is exactly where the bench runs.
@@ -21,7 +22,7 @@ export interface Meter {
   rowsRead: number;
   rowsWritten: number;
   sqlStatements: number;
-  /** Rows by statement (whitespace-normalised SQL, and the class that ran it): where the rows go. */
+  /** Rows by statement (whitespace-normalised SQL or `kv.<method>`, and the class that ran it): where the rows go. */
   byStatement: Record<string, { calls: number; rowsRead: number; rowsWritten: number }>;
   setAlarm: number;
   deleteAlarm: number;
@@ -103,8 +104,60 @@ export function enterObject(key: string): () => void {
   };
 }
 
+/** Adds a key-value call's billed rows to the totals and to its `byStatement` entry. */
+function countKv(key: string, rows: { rowsRead?: number; rowsWritten?: number }): void {
+  const read = rows.rowsRead ?? 0;
+  const written = rows.rowsWritten ?? 0;
+  meter.rowsRead += read;
+  meter.rowsWritten += written;
+  const entry = (meter.byStatement[key] ??= { calls: 0, rowsRead: 0, rowsWritten: 0 });
+  entry.calls += 1;
+  entry.rowsRead += read;
+  entry.rowsWritten += written;
+}
+
 /**
- * Meters a Durable Object's storage: its SQL cursors and alarm writes. The runtime only accepts its own
+ * The key-value API (`storage.kv`) as Cloudflare bills it: "Key-value methods like get(), put(), delete(),
+ * or list() store and query data in a hidden SQLite table and are billed as rows read and rows written."
+ * One row read per key a `get` looks up (found or not) or a `list` returns, one row written per `put` and
+ * per `delete`. The hidden table the runtime creates is not billed as a method call and is not metered.
+ */
+function meterKv(kv: SyncKvStorage, className: string): SyncKvStorage {
+  const key = (method: string) => `${className}: kv.${method}`;
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "get") {
+        return (k: string) => {
+          countKv(key("get"), { rowsRead: 1 });
+          return target.get(k);
+        };
+      }
+      if (prop === "list") {
+        return (options?: SyncKvListOptions) => {
+          const rows = [...target.list(options)];
+          countKv(key("list"), { rowsRead: rows.length });
+          return rows;
+        };
+      }
+      if (prop === "put") {
+        return (k: string, value: unknown) => {
+          countKv(key("put"), { rowsWritten: 1 });
+          target.put(k, value);
+        };
+      }
+      if (prop === "delete") {
+        return (k: string) => {
+          countKv(key("delete"), { rowsWritten: 1 });
+          return target.delete(k);
+        };
+      }
+      return bound(target, prop);
+    },
+  });
+}
+
+/**
+ * Meters a Durable Object's storage: its SQL cursors, its key-value calls and its alarm writes. The runtime only accepts its own
  * state object in the DurableObject constructor, so the state keeps its identity and gains an own
  * `storage` property, a metered view of the real one.
  */
@@ -123,9 +176,11 @@ export function meterState(ctx: DurableObjectState, className: string): DurableO
       return bound(target, prop);
     },
   });
+  let kv: SyncKvStorage | undefined;
   const meteredStorage = new Proxy(storage, {
     get(target, prop) {
       if (prop === "sql") return sql;
+      if (prop === "kv") return (kv ??= meterKv(target.kv, className));
       if (prop === "setAlarm") meter.setAlarm += 1;
       if (prop === "deleteAlarm") meter.deleteAlarm += 1;
       return bound(target, prop);

@@ -348,6 +348,17 @@ function runSections(results, h) {
           "",
         ]
       : []),
+    ...(results.cost.every((c) => c.leadStorage)
+      ? [
+          "What one lead of each shape stores once its session is over (the Lead object's `stats()`: events kept, its SQLite database size):",
+          "",
+          markdownTable(
+            results.cost.map((c) => [c.distribution, String(c.batch), n(c.leadStorage.events), `${n(c.leadStorage.databaseSize)} B`]),
+            ["leads", "ev/req", "events kept", "database size"],
+          ),
+          "",
+        ]
+      : []),
     `${h} Time to webhook`,
     "",
     `${wh.crossings} leads, one at a time, each taken from cold (12 points) to warm (≥ 30) by one cart_add; measured from sending that event to the signed \`lead.label_changed\` webhook arriving at a local receiver that verifies it (scripts/inspector.mjs). The webhook leaves from the Lead object right after the collect request's transaction commits, without holding its answer; the alarm is only the safety net.`,

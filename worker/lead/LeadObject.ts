@@ -49,7 +49,7 @@ export class LeadObject extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Synchronous SQL in the constructor runs before any request is delivered to this object.
+    // Synchronous storage calls in the constructor run before any request is delivered to this object.
     this.#store = new LeadStore(ctx.storage);
     this.#alarm = new AlarmPlanner((at) => void this.#store.setAlarm(at), () => ({ outbox: this.#record?.outbox ?? [], indexRetryAt: this.#index.retryAt }));
     this.#record = this.#store.record();

@@ -1,26 +1,28 @@
 import type { ScoringEvent } from "../scoring";
 import { DEDUP_WINDOW_MS } from "./dedup";
 import type { HistoryEntry } from "./history";
+import { migrateKvTable } from "./kv-table-migration";
 import type { BatchRow, LeadRecord } from "./types";
 
 /**
- * The Lead object's one table. One table, not three: creating a table writes a row of the schema, and
- * a new lead's first request should cost the rows it stores, not its tables. WITHOUT ROWID keeps it one
- * b-tree, so an insert is one row written rather than a row plus an index entry. Keys:
+ * The Lead object's storage: the platform's synchronous key-value API (`ctx.storage.kv`), whose
+ * hidden SQLite table the runtime keeps, so a new lead's first request costs the rows it stores and no
+ * table of its own (objects stored by earlier versions hand theirs over: ./kv-table-migration.ts).
+ * Keys sort as their UTF-8 bytes, so a range of keys is one `list()`. Keys:
  *   lead                    the record (see LeadRecord)
  *   merged_into             the known lead this anonymous one was merged into
- *   b:<receivedAt>:<id>     a batch of events, received-at zero-padded so the dedup window is one range scan
- * A batch row's value is its event ids as JSON, a NUL, the events as JSON (JSON text never holds
- * a raw NUL), so the dedup window loads without parsing the events, and, when the batch carries score
- * history, a NUL and its entries as JSON.
+ *   b:<receivedAt>:<id>     a batch of events, received-at zero-padded so the dedup window is one range
+ * Values are strings. A batch's value is its event ids as JSON, a NUL, the events as JSON (JSON text
+ * never holds a raw NUL), so the dedup window loads without parsing the events, and, when the batch
+ * carries score history, a NUL and its entries as JSON.
  */
-const SCHEMA = "CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID";
-
 const RECORD_KEY = "lead";
 const MERGED_INTO_KEY = "merged_into";
 const BATCH_PREFIX = "b:";
 /** Sorts after every batch key ("b;" follows "b:"). */
 const BATCH_END = "b;";
+/** Every batch row, and nothing else. */
+const ALL_BATCHES: SyncKvListOptions = { startAfter: BATCH_PREFIX, end: BATCH_END };
 
 function idsOf(value: string): string[] {
   return JSON.parse(value.slice(0, value.indexOf("\u0000"))) as string[];
@@ -41,16 +43,26 @@ function batchKey(receivedAt: number, firstId: string): string {
   return `${BATCH_PREFIX}${String(receivedAt).padStart(15, "0")}:${firstId}`;
 }
 
+/** The batch rows received before `cutoff`. */
+function receivedBefore(cutoff: number): SyncKvListOptions {
+  return { startAfter: BATCH_PREFIX, end: batchKey(cutoff, "") };
+}
+
 /**
- * SQLite storage that counts what it costs: every statement's own `rowsWritten` and `rowsRead` are
- * summed here (and an alarm write is billed as one row), so no caller threads counters by hand.
+ * Key-value storage that counts what it costs, as Cloudflare bills the key-value methods: one row read
+ * per key a `get()` looks up or a `list()` returns, one row written per key put or deleted (a range
+ * delete: one per key), one per `setAlarm()`. No caller threads counters by hand.
  */
 export class LeadStore {
   rowsWritten = 0;
   rowsRead = 0;
+  readonly #kv: SyncKvStorage;
 
   constructor(private readonly storage: DurableObjectStorage) {
-    this.#exec(SCHEMA);
+    this.#kv = storage.kv;
+    const migrated = migrateKvTable(storage);
+    this.rowsRead += migrated.rowsRead;
+    this.rowsWritten += migrated.rowsWritten;
   }
 
   /**
@@ -65,38 +77,48 @@ export class LeadStore {
     return { value, rowsWritten: this.rowsWritten - written, rowsRead: this.rowsRead - read };
   }
 
-  #exec<T extends Record<string, SqlStorageValue>>(query: string, ...bindings: SqlStorageValue[]): T[] {
-    const cursor = this.storage.sql.exec<T>(query, ...bindings);
-    const rows = cursor.toArray();
-    this.rowsWritten += cursor.rowsWritten;
-    this.rowsRead += cursor.rowsRead;
+  #get(key: string): string | null {
+    const value = this.#kv.get<string>(key);
+    this.rowsRead += 1;
+    return value ?? null;
+  }
+
+  #set(key: string, value: string): void {
+    this.#kv.put(key, value);
+    this.rowsWritten += 1;
+  }
+
+  #list(options: SyncKvListOptions): Array<[string, string]> {
+    const rows = [...this.#kv.list<string>(options)];
+    this.rowsRead += rows.length;
     return rows;
   }
 
-  #get<T>(key: string): T | null {
-    const row = this.#exec<{ v: string }>("SELECT v FROM kv WHERE k = ?", key)[0];
-    return row ? (JSON.parse(row.v) as T) : null;
-  }
-
-  #set(key: string, value: unknown): void {
-    this.#exec("INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v", key, typeof value === "string" ? value : JSON.stringify(value));
+  /** Deletes every key in a range: the keys are listed (rows read), then each deleted (a row written each). */
+  #deleteRange(options: SyncKvListOptions): void {
+    for (const [key] of this.#list(options)) {
+      this.#kv.delete(key);
+      this.rowsWritten += 1;
+    }
   }
 
   record(): LeadRecord | null {
-    const record = this.#get<LeadRecord>(RECORD_KEY);
+    const stored = this.#get(RECORD_KEY);
     // Records written before events and the outbox rode in the record lack those fields.
-    if (!record) return null;
+    if (!stored) return null;
+    const record = JSON.parse(stored) as LeadRecord;
     // Records written before a lead kept every code it was shown held one `promo`.
     const { promo, ...rest } = record as LeadRecord & { promo?: LeadRecord["promos"][number] | null };
     return { ...rest, pending: record.pending ?? [], eventNames: record.eventNames ?? [], promos: record.promos ?? (promo ? [promo] : []), outbox: record.outbox ?? [] };
   }
 
   saveRecord(record: LeadRecord): void {
-    this.#set(RECORD_KEY, record);
+    this.#set(RECORD_KEY, JSON.stringify(record));
   }
 
   mergedInto(): string | null {
-    return this.#get<string>(MERGED_INTO_KEY);
+    // The lead id itself, not JSON: that is how it has always been stored.
+    return this.#get(MERGED_INTO_KEY);
   }
 
   setMergedInto(target: string): void {
@@ -111,9 +133,9 @@ export class LeadStore {
   /** Ids of the batch rows received within the dedup window, oldest first. */
   knownIds(now: number): Map<string, number> {
     const known = new Map<string, number>();
-    for (const row of this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", batchKey(now - DEDUP_WINDOW_MS, ""), BATCH_END)) {
-      const receivedAt = receivedAtOf(row.k);
-      for (const id of idsOf(row.v)) known.set(id, receivedAt);
+    for (const [key, value] of this.#list({ startAfter: batchKey(now - DEDUP_WINDOW_MS, ""), end: BATCH_END })) {
+      const receivedAt = receivedAtOf(key);
+      for (const id of idsOf(value)) known.set(id, receivedAt);
     }
     return known;
   }
@@ -133,7 +155,7 @@ export class LeadStore {
 
   /** The batch rows received before `cutoff`, oldest first: what retention folds. */
   batchesBefore(cutoff: number): BatchRow[] {
-    return this.#exec<{ k: string; v: string }>("SELECT k, v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, batchKey(cutoff, "")).map(({ k, v }) => {
+    return this.#list(receivedBefore(cutoff)).map(([k, v]) => {
       const parts = partsOf(v);
       const row: BatchRow = { receivedAt: receivedAtOf(k), firstId: k.slice(BATCH_PREFIX.length + 16), events: JSON.parse(parts.events) as ScoringEvent[] };
       if (parts.history) row.history = JSON.parse(parts.history) as HistoryEntry[];
@@ -143,13 +165,13 @@ export class LeadStore {
 
   /** The instant the oldest batch row was received, or null when there is none. */
   oldestBatchAt(): number | null {
-    const row = this.#exec<{ k: string }>("SELECT k FROM kv WHERE k > ? AND k < ? ORDER BY k LIMIT 1", BATCH_PREFIX, BATCH_END)[0];
-    return row ? receivedAtOf(row.k) : null;
+    const [first] = this.#list({ ...ALL_BATCHES, limit: 1 });
+    return first ? receivedAtOf(first[0]) : null;
   }
 
   /** Deletes the batch rows received before `cutoff` (retention: the caller folded them first). */
   deleteBatchesBefore(cutoff: number): void {
-    this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, batchKey(cutoff, ""));
+    this.#deleteRange(receivedBefore(cutoff));
   }
 
   eventCount(): number {
@@ -157,7 +179,7 @@ export class LeadStore {
   }
 
   #batches(): string[] {
-    return this.#exec<{ v: string }>("SELECT v FROM kv WHERE k > ? AND k < ? ORDER BY k", BATCH_PREFIX, BATCH_END).map((r) => r.v);
+    return this.#list(ALL_BATCHES).map(([, v]) => v);
   }
 
   /**
@@ -175,7 +197,7 @@ export class LeadStore {
   /** Forgets every batch row (a merge handed them over) and saves `record`, in one transaction. */
   release(record: LeadRecord): void {
     this.storage.transactionSync(() => {
-      this.#exec("DELETE FROM kv WHERE k > ? AND k < ?", BATCH_PREFIX, BATCH_END);
+      this.#deleteRange(ALL_BATCHES);
       this.saveRecord(record);
     });
   }
@@ -204,6 +226,5 @@ export class LeadStore {
   async eraseAll(): Promise<void> {
     await this.storage.deleteAlarm();
     await this.storage.deleteAll();
-    this.#exec(SCHEMA);
   }
 }
