@@ -217,15 +217,40 @@ export class LeadObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.#alarm.begin();
     try {
-      const stored = await this.#config();
-      const decided = stored ? this.#commit({ request: null, config: stored, now: Date.now() }, false) : null;
-      if (stored) this.#applyRetention(stored.config, Date.now());
-      const now = Date.now();
-      const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
-      await Promise.all([this.#outbox.send([...(decided?.added ?? []), ...due]), this.#index.send()]);
+      await this.#wake();
     } finally {
       this.#alarm.end(Date.now());
     }
+  }
+
+  /**
+   * The Site object's horizon sweep (../site/horizon-sweep.ts) asks this of a lead its index lists
+   * with a horizon that ended: the alarm's wake-up (the config in force, no request, so an ended
+   * horizon settles as a negative and its delivery and index entry leave as usual), without spending
+   * the alarm the lead has set. Answers the horizon the lead keeps open now, for the site to correct
+   * its row (null: settled, erased, merged away, judged by no model).
+   */
+  async settleDue(): Promise<{ horizonEnd: number | null; at: number }> {
+    if (this.#record && !this.#mergedInto) {
+      this.#alarm.hold();
+      try {
+        await this.#wake();
+      } finally {
+        this.#alarm.release(Date.now());
+      }
+    }
+    const horizonEnd = this.#mergedInto ? null : (this.#record?.index?.horizonEnd ?? null);
+    return { horizonEnd, at: Date.now() };
+  }
+
+  /** What a wake-up does: decide with no request, fold old rows away, and attempt what is due. */
+  async #wake(): Promise<void> {
+    const stored = await this.#config();
+    const decided = stored ? this.#commit({ request: null, config: stored, now: Date.now() }, false) : null;
+    if (stored) this.#applyRetention(stored.config, Date.now());
+    const now = Date.now();
+    const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
+    await Promise.all([this.#outbox.send([...(decided?.added ?? []), ...due]), this.#index.send()]);
   }
 
   /** Decides and writes one request (or alarm) in one transaction, then starts its deliveries. */
