@@ -199,7 +199,8 @@ export class SiteObject extends DurableObject<Env> {
     this.#sql.exec("DELETE FROM config_versions WHERE version <= ?", version - CONFIG_VERSIONS_KEPT);
     this.#sql.exec("DELETE FROM disabled_endpoints");
     // The walk starts in the same transaction as the version it walks for: a newer save supersedes it.
-    if (options.rescore) void this.ctx.storage.setAlarm(startRescore(this.#sql, { ...options.rescore, version, now }));
+    // The one alarm serves the horizon sweep too: never later than the sweep already due.
+    if (options.rescore) void this.ctx.storage.setAlarm(Math.min(startRescore(this.#sql, { ...options.rescore, version, now }), sweepState(this.#sql).dueAt ?? Infinity));
     return { config, version, updatedAt: now, disabledEndpoints: [] };
   }
 
