@@ -263,14 +263,17 @@ export class SiteObject extends DurableObject<Env> {
 
   /**
    * Points the alarm no later than the sweep these entries' horizons need: only ever earlier (the
-   * alarm may be a re-score's), and a sweep already due is the running alarm's to reschedule.
+   * alarm may be a re-score's). A sweep overdue while no alarm runs here lost its alarm (a handler
+   * that kept failing is given up on after its retries): it is set again, so the sweep never stalls.
    */
   async #scheduleSweep(entries: LeadIndexEntry[]): Promise<void> {
-    const due = scheduleSweep(this.#sql, entries.map((e) => e.horizonEnd ?? null));
-    if (due === null || due <= Date.now()) return;
+    const { due, moved } = scheduleSweep(this.#sql, entries.map((e) => e.horizonEnd ?? null));
+    const now = Date.now();
+    if (due === null || !(moved || (due <= now && !this.#walking))) return;
+    const at = Math.max(due, now);
     // No other event reaches the object while a storage call runs: nothing moves the alarm between these two.
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > due) await this.ctx.storage.setAlarm(due);
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   #upsert(entry: LeadIndexEntry): void {

@@ -70,20 +70,20 @@ export function sweepState(sql: SqlStorage): SweepState {
 
 /**
  * Makes sure a sweep is due no later than the slot of the earliest of `horizonEnds` (entries just
- * stored), and answers the sweep due then (null: none due at all), for the caller to point the
- * alarm at it. Writes only when the sweep moves earlier: most entries' horizons end after the
- * next sweep, and cost nothing here.
+ * stored), and answers the sweep due now (null: none at all) and whether this moved it, for the
+ * caller to point the alarm at it. Writes only when the sweep moves earlier: most entries' horizons
+ * end after the next sweep, and cost one row read here.
  *
- * @example const due = scheduleSweep(sql, entries.map((e) => e.horizonEnd)) // then the alarm, if later
+ * @example const { due, moved } = scheduleSweep(sql, entries.map((e) => e.horizonEnd)) // then the alarm, if moved
  */
-export function scheduleSweep(sql: SqlStorage, horizonEnds: ReadonlyArray<number | null>): number | null {
+export function scheduleSweep(sql: SqlStorage, horizonEnds: ReadonlyArray<number | null>): { due: number | null; moved: boolean } {
   const ends = horizonEnds.filter((t): t is number => t !== null && Number.isFinite(t));
   const current = row(sql).due_at;
-  if (ends.length === 0) return current;
+  if (ends.length === 0) return { due: current, moved: false };
   const at = sweepSlot(Math.min(...ends));
-  if (current !== null && current <= at) return current;
+  if (current !== null && current <= at) return { due: current, moved: false };
   sql.exec("INSERT INTO horizon_sweep (id, due_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at", at);
-  return at;
+  return { due: at, moved: true };
 }
 
 /** Due leads after `after` in id order: the table's own order, so pages of one sweep read it once. */
