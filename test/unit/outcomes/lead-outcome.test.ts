@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Decision } from "../../../worker/lead/decide";
 import type { LeadRecord } from "../../../worker/lead/types";
-import { decideWatched, nextWake } from "../../../worker/outcomes/lead-outcome";
+import { decideWatched, nextWake, type WatchOptions } from "../../../worker/outcomes/lead-outcome";
 import { OUTCOME_OUTBOX } from "../../../worker/outcomes/watch";
 import { LEAD, T0, ev, page, request, seeded, stored } from "../lead/fixtures";
 
@@ -19,8 +19,8 @@ class WatchedLead {
   record: LeadRecord | null = null;
   constructor(public config = shop()) {}
 
-  run(events: ReturnType<typeof page>[] | null, now: number): Decision {
-    const d = decideWatched({ record: this.record, request: events ? request(events, { configVersion: this.config.version }) : null, config: this.config, known: new Map(), history: [], now, random: seeded() }, () => []);
+  run(events: ReturnType<typeof page>[] | null, now: number, options: WatchOptions = {}): Decision {
+    const d = decideWatched({ record: this.record, request: events ? request(events, { configVersion: this.config.version }) : null, config: this.config, known: new Map(), history: [], now, random: seeded() }, () => [], options);
     this.record = d.record;
     return d;
   }
@@ -59,6 +59,22 @@ describe("the outcome watch in a Lead object's decision", () => {
     expect(d.recordChanged).toBe(true);
     // Settled: the next wake-up sends nothing more.
     expect(lead.run(null, late + DAY).index).toBeNull();
+  });
+
+  it("sends no index entry when the site's sweep woke the lead: the answer tells the site, and the record remembers it told", () => {
+    const lead = new WatchedLead();
+    lead.run([page("/pricing", T0)], T0);
+    // The first entry was stored: the object forgot it (./index-sender.ts).
+    lead.record = { ...lead.record!, indexOwed: undefined };
+    const before = lead.record.index!;
+    const late = T0 + 30 * DAY + 20 * 3_600_000;
+    const d = lead.run(null, late, { horizonAnswered: true });
+    expect(d.added.map((a) => a.endpointId)).toEqual([OUTCOME_OUTBOX]);
+    expect(d.index).toBeNull();
+    expect(d.record.indexOwed).toBeUndefined();
+    // The curve the site lists by is still the one last sent; only the horizon is known to be gone.
+    expect(d.record.index).toEqual({ ...before, horizonEnd: null });
+    expect(d.recordChanged).toBe(true);
   });
 
   it("clears the horizon of a lead that converts, in the entry the conversion sends", () => {
