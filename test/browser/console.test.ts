@@ -603,9 +603,13 @@ describe("the operator console in real Chromium", () => {
     expect(series.counts.hot!.at(-1)).toBeGreaterThanOrEqual(1);
     // Conversion by band, from the model report: Ada's purchase is an outcome (her outbox may still be delivering it).
     const table = page.locator('table[data-report-status="ok"]');
+    // The reports load after the page: wait for one to show (ok or not) before asking whether it is ok.
+    const shown = page.locator("[data-report-status]").first();
+    await shown.waitFor();
     for (let attempt = 0; attempt < 20 && !(await table.isVisible()); attempt++) {
       await page.reload();
       await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
+      await shown.waitFor();
     }
     const converted = await table.locator("tr[data-band] td[data-col='Converted']").allTextContents();
     expect(converted.map(Number).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);

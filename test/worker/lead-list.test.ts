@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { migrateLeadIndex } from "../../worker/site/lead-index";
+import { migrateLeadIndex, upsertIndexRow } from "../../worker/site/lead-index";
 import { adminFetch, env, leadObject, outboxDrained, pageView, putConfig, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 const HOUR = 3_600_000;
@@ -198,6 +198,28 @@ describe("the lead index's first schema", () => {
     expect(page.leads).toEqual([
       { leadId: "u_2", userId: "bo@example.com", score: 64, label: "hot", stage: "MQL", model: "", updatedAt: 2000 },
       { leadId: "a_1", userId: null, score: 12.5, label: "cold", stage: "lead", model: "", updatedAt: 1000 },
+    ]);
+    // The horizon column came with the others: no old row has an open horizon the sweep would act on.
+    const horizons = await runInDurableObject(stub, (_, state) => state.storage.sql.exec("SELECT lead_id, horizon_end FROM lead_index ORDER BY lead_id").toArray());
+    expect(horizons).toEqual([{ lead_id: "a_1", horizon_end: null }, { lead_id: "u_2", horizon_end: null }]);
+  });
+
+  it("gains the horizon column on a table that has the curve but predates horizons, keeping its rows", async () => {
+    const stub = env.SITES.getByName(uniqueSite());
+    const rows = await runInDurableObject(stub, (_, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP INDEX lead_index_lists; DROP TABLE lead_index");
+      sql.exec(`CREATE TABLE lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
+        model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0) WITHOUT ROWID`);
+      sql.exec("INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, key) VALUES ('a_1', NULL, 12.5, 'cold', 'lead', 1000, 12.5)");
+      migrateLeadIndex(sql);
+      // An entry that carries a horizon now stores it.
+      upsertIndexRow(sql, { leadId: "a_2", userId: null, score: 3, label: "cold", stage: "lead", updatedAt: 2000, horizonEnd: 2000 + 30 * 86_400_000 });
+      return sql.exec("SELECT lead_id, score, horizon_end FROM lead_index ORDER BY lead_id").toArray();
+    });
+    expect(rows).toEqual([
+      { lead_id: "a_1", score: 12.5, horizon_end: null },
+      { lead_id: "a_2", score: 3, horizon_end: 2000 + 30 * 86_400_000 },
     ]);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * Outcomes as the live worker records them: a conversion by event, by stage and by a trait set on
- * identify, each read just before the deciding event; a negative once the horizon passes (the lead's
- * own alarm); what the report says with nothing to measure; bad input; label changes per day.
+ * identify, each read just before the deciding event; a negative once the horizon passes (the site's
+ * sweep, test/worker/horizon-sweep.test.ts in full); what the report says with nothing to measure; bad
+ * input; label changes per day.
  */
-import { describe, expect, it } from "vitest";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { adminFetch, env, eventually, pageView, putConfig, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 const OUTCOMES = { horizon: "30d", conversion: [{ event: "purchase" }, { stage: "customer" }, { trait: "crm_status", match: { in: ["won"] } }], loss: [{ event: "lost" }] };
@@ -31,6 +33,12 @@ async function report(id: string, query = ""): Promise<any> {
   expect(res.status).toBe(200);
   return res.json();
 }
+
+const horizonSweep = (id: string) => env.SITES.getByName(id).horizonSweep();
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** Waits for the site's counters to hold `leads` settled leads (outcomes reach it through the leads' outboxes). */
 const settled = (id: string, leads: number) => eventually(async () => {
@@ -61,12 +69,18 @@ describe("outcomes recorded live", () => {
     expect(r.stages.find((s: any) => s.name === "lead")).toMatchObject({ leads: 3, conversions: 2 });
   });
 
-  it("does not count a lead while its horizon runs, and counts it a negative when the lead's alarm closes it", async () => {
-    const id = await site({ horizon: "2s", conversion: [{ event: "purchase" }] });
+  it("does not count a lead while its horizon runs, and counts it a negative when the site's sweep closes it", async () => {
+    const id = await site({ horizon: "1d", conversion: [{ event: "purchase" }] });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
     await send(id, "visitor-out-quiet-1", [pageView("/pricing")]);
     const open = await report(id);
     if (open.leads === 0) expect(open).toMatchObject({ status: "no_outcomes_yet", baseRate: null, auc: null, labels: [], weeks: [] });
-    // No event comes: the horizon's end is the lead's own alarm, set when its first event arrived.
+    // No event comes: the lead's index entry told the site when its horizon ends, and the site's alarm
+    // (the daily sweep after that end) asks it to settle. The test moves the shared clock and runs it.
+    await eventually(async () => (await horizonSweep(id)).dueAt !== null);
+    vi.setSystemTime((await horizonSweep(id)).dueAt!);
+    // (The save's re-score alarm may fire by itself meanwhile: it runs the same sweep, once.)
+    await runDurableObjectAlarm(env.SITES.getByName(id));
     const r = await settled(id, 1);
     expect(r).toMatchObject({ status: "ok", conversions: 0, baseRate: 0 });
     expect(r.labels.find((l: any) => l.name === "warm")).toMatchObject({ leads: 1, conversions: 0, rate: 0, lift: null });

@@ -5,7 +5,7 @@ import type { ScoringEvent } from "../scoring";
 import { loadSiteConfig, loadSiteConfigVersion } from "../site/config-cache";
 import type { SiteConfig } from "../site/config";
 import type { StoredConfig } from "../site/SiteObject";
-import { decideWatched, nextWake } from "../outcomes/lead-outcome";
+import { decideWatched, nextWake, type WatchOptions } from "../outcomes/lead-outcome";
 import { AlarmPlanner } from "./alarm-planner";
 import { claimRefused, decide, needsStoredEvents, type DecideInput, type Decision } from "./decide";
 import { rememberBatch } from "./dedup";
@@ -217,24 +217,50 @@ export class LeadObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.#alarm.begin();
     try {
-      const stored = await this.#config();
-      const decided = stored ? this.#commit({ request: null, config: stored, now: Date.now() }, false) : null;
-      if (stored) this.#applyRetention(stored.config, Date.now());
-      const now = Date.now();
-      const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
-      await Promise.all([this.#outbox.send([...(decided?.added ?? []), ...due]), this.#index.send()]);
+      await this.#wake();
     } finally {
       this.#alarm.end(Date.now());
     }
   }
 
+  /**
+   * The Site object's horizon sweep (../site/horizon-sweep.ts) asks this of a lead its index lists
+   * with a horizon that ended: the alarm's wake-up (the config in force, no request, so an ended
+   * horizon settles as a negative and its delivery and index entry leave as usual), without spending
+   * the alarm the lead has set. Answers the horizon the lead keeps open now, for the site to correct
+   * its row (null: settled, erased, merged away, judged by no model).
+   */
+  async settleDue(): Promise<{ horizonEnd: number | null; at: number }> {
+    if (this.#record && !this.#mergedInto) {
+      this.#alarm.hold();
+      try {
+        // The answer tells the site the horizon: a settled one alone sends no index entry.
+        await this.#wake({ horizonAnswered: true });
+      } finally {
+        this.#alarm.release(Date.now());
+      }
+    }
+    const horizonEnd = this.#mergedInto ? null : (this.#record?.index?.horizonEnd ?? null);
+    return { horizonEnd, at: Date.now() };
+  }
+
+  /** What a wake-up does: decide with no request, fold old rows away, and attempt what is due. */
+  async #wake(watch: WatchOptions = {}): Promise<void> {
+    const stored = await this.#config();
+    const decided = stored ? this.#commit({ request: null, config: stored, now: Date.now() }, false, watch) : null;
+    if (stored) this.#applyRetention(stored.config, Date.now());
+    const now = Date.now();
+    const due = (this.#record?.outbox ?? []).filter((d) => d.nextAt <= now);
+    await Promise.all([this.#outbox.send([...(decided?.added ?? []), ...due]), this.#index.send()]);
+  }
+
   /** Decides and writes one request (or alarm) in one transaction, then starts its deliveries. */
-  #commit(input: Pick<DecideInput, "request" | "absorbed" | "config" | "now" | "rescore">, deliverAtOnce = true): Decision {
+  #commit(input: Pick<DecideInput, "request" | "absorbed" | "config" | "now" | "rescore">, deliverAtOnce = true, watch: WatchOptions = {}): Decision {
     const now = input.now;
     const known = this.#knownIds(now);
     // Batch rows only (decide() adds those riding in the record), and only when decide() replays them.
     const history = needsStoredEvents(this.#record, input.config, input.absorbed) ? this.#store.events() : undefined;
-    const d = decideWatched({ ...input, record: this.#record, known, history, random: cryptoBytes }, () => this.#store.events());
+    const d = decideWatched({ ...input, record: this.#record, known, history, random: cryptoBytes }, () => this.#store.events(), watch);
     this.#store.commit(d.batch, d.recordChanged ? d.record : null);
     this.#record = d.record;
     // Storage grows only when a batch row is written: that is when old ones are folded away (and

@@ -26,6 +26,8 @@ export class AlarmPlanner {
   #current: number | null = null;
   /** True while alarm() runs: only its own last step sets the alarm (one write per alarm). */
   #running = false;
+  /** Wake-ups that are not the alarm (the site's horizon sweep) in progress: each plans once, at its end. */
+  #held = 0;
   /** The next decay crossing as the last decision computed it; undefined until one ran here. */
   crossingAt: number | null | undefined = undefined;
   /** When the oldest batch row passes the site's retention; undefined until the object looked. */
@@ -55,11 +57,25 @@ export class AlarmPlanner {
   }
 
   /**
+   * A wake-up other than the alarm begins (the site's horizon sweep asking the lead to settle): like
+   * alarm(), it plans once at its end, but the alarm set before it still stands.
+   */
+  hold(): void {
+    this.#held += 1;
+  }
+
+  /** That wake-up's last step: deliveries it attempted have settled, so the alarm may move later too. */
+  release(now: number): void {
+    this.#held -= 1;
+    this.plan(now, { mayMoveLater: true });
+  }
+
+  /**
    * Points the alarm at what is due. `mayMoveLater` once deliveries settled: the safety net has done
    * its job and moves to what is due now, later if need be (once a decision told the timers).
    */
   plan(now: number, options: { mayMoveLater?: boolean; inAlarm?: boolean } = {}): void {
-    if (this.#running) return;
+    if (this.#running || this.#held > 0) return;
     const deliveries = this.deliveries();
     const outboxDueAt = earliest([earliestDue(deliveries.outbox), deliveries.indexRetryAt]);
     const crossingAt = earliest([this.crossingAt, this.retentionDue]);

@@ -5,7 +5,7 @@
  * fire. No Cloudflare import, no I/O, no clock, and randomness only through `random`: the object
  * loads, calls this, writes the result in one transaction.
  */
-import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringEvent } from "../scoring";
+import { advance, applyEvents, diffViews, newLeadState, readLead, view, type Change, type LeadReading, type ScoringConfig, type ScoringEvent } from "../scoring";
 import type { LeadIndexEntry, StoredConfig } from "../site/SiteObject";
 import { drifted, indexCurveOf } from "../site/index-curve";
 import { freshEvents, type KnownIds } from "./dedup";
@@ -275,9 +275,21 @@ export function summaryOf(identity: LeadIdentity, reading: LeadReading): LeadSum
   return { id: identity.leadId, userId: identity.userId, score, label, stage, ...(grade !== undefined ? { grade } : {}) };
 }
 
+/**
+ * The index entry a decided record makes at `now`, for a decision that owes one decide() did not
+ * (the outcome watch's horizon moved: ../outcomes/lead-outcome.ts). Reads the lead once more, so only
+ * that rare case pays for it.
+ *
+ * @example const entry = indexEntryOf(d.record, config.config, now) // { leadId, score, label, curve, horizonEnd: null, ... }
+ */
+export function indexEntryOf(record: LeadRecord, scoring: ScoringConfig, now: number): LeadIndexEntry {
+  return indexEntry(record.identity, readLead(record.state, scoring, now), record.promos, now);
+}
+
+/** The horizon is the outcome watch's to fill in (../outcomes/lead-outcome.ts): decide() alone knows none. */
 function indexEntry(identity: LeadIdentity, reading: LeadReading, promos: PromoRecord[], now: number): LeadIndexEntry {
   const { view: v } = reading;
-  const entry: LeadIndexEntry = { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, model: v.model, curve: indexCurveOf(reading.curve), updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits) };
+  const entry: LeadIndexEntry = { leadId: identity.leadId, userId: identity.userId, score: v.score, label: v.label, stage: v.stage, model: v.model, curve: indexCurveOf(reading.curve), updatedAt: now, replaces: identity.mergedLeadIds ?? [], traitNames: traitNames(v.traits), horizonEnd: null };
   if (identity.verified !== undefined) entry.verified = identity.verified;
   if (promos.length > 0) entry.promos = promos.map((p) => ({ code: p.code, issuedAt: p.issuedAt }));
   return entry;

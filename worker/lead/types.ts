@@ -41,8 +41,11 @@ export interface LeadRecord {
   promos: PromoRecord[];
   /** Webhook deliveries not yet settled (see ./outbox.ts). */
   outbox: Delivery[];
-  /** What the site's lead index holds for this lead (or was last sent): the curve it lists the score by. */
-  index?: { curve: IndexCurve; at: number; model: string };
+  /**
+   * What the site's lead index holds for this lead (or was last sent): the curve it lists the score
+   * by, and the open horizon's end its sweep settles by (absent in records from before it was sent: null).
+   */
+  index?: { curve: IndexCurve; at: number; model: string; horizonEnd?: number | null };
   /**
    * An index entry not known to be stored. It is sent right after the commit that wrote it and
    * cleared in memory once stored; the record forgets it on its next write. A record loaded with one

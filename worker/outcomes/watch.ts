@@ -7,6 +7,8 @@
  * stage changes with the config's triggers (no read, no row beyond the record the event writes
  * anyway). Only a possible outcome replays the lead's stored events, and a settled outcome costs one
  * delivery, once per lead: a conversion is rare, and a negative happens once, at the horizon's end.
+ * No alarm waits for that end: the horizon rides in the lead's index entry, and the Site object's
+ * sweep wakes the lead once it passed.
  */
 import type { Change, ScoringConfig, ScoringEvent } from "../scoring";
 import { leadOutcome, type LeadOutcome } from "./outcome";
@@ -90,10 +92,12 @@ export function watchOutcome(input: WatchInput): WatchResult {
 }
 
 /**
- * When the lead's alarm must wake it to close its horizon (null: nothing to wait for).
+ * The end of the lead's open horizon under `config`, as its index entry carries it to the Site
+ * object, whose daily sweep asks the lead to settle once it passed (../site/horizon-sweep.ts): null
+ * once the outcome is settled, when no model judges the lead, or when the config names no outcomes.
  *
- * @example horizonAlarm({ horizonEnd: t }) // t + 1: the horizon's last instant still converts
+ * @example openHorizonEnd({ horizonEnd: t }, config) // t; openHorizonEnd({ horizonEnd: t, settled }, config) // null
  */
-export function horizonAlarm(watch: OutcomeWatch | undefined): number | null {
-  return watch && !watch.settled && watch.horizonEnd < NEVER ? watch.horizonEnd + 1 : null;
+export function openHorizonEnd(watch: OutcomeWatch | undefined, config: ScoringConfig): number | null {
+  return watch && !watch.settled && watch.horizonEnd < NEVER && triggersOf(config) ? watch.horizonEnd : null;
 }

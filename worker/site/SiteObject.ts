@@ -9,6 +9,7 @@ import { counterRows, countLabelChange, labelChangesSince, recordOutcome, REPORT
 import type { IndexCurve } from "./index-curve";
 import { countByLabel, listLeadPage, migrateLeadIndex, upsertIndexRow, type LeadListPage, type LeadListQuery } from "./lead-index";
 import { leadIdsAfter, RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
+import { scheduleSweep, SWEEP_SCHEMA, sweepHorizons, sweepState, type HorizonAnswer, type SweepState } from "./horizon-sweep";
 
 /** A row of the site's lead index: enough to list and sort leads without waking their objects. */
 export interface LeadIndexEntry {
@@ -30,6 +31,11 @@ export interface LeadIndexEntry {
   verified?: boolean;
   /** Every code the lead holds: the site's promo lookup (`GET …/promo/{code}`) answers from them. */
   promos?: Array<{ code: string; issuedAt: number }>;
+  /**
+   * When the lead's open outcome horizon ends (null: settled, or no model judges it): the site's daily
+   * sweep asks the lead to settle once it passed (./horizon-sweep.ts). Entries from before it was sent lack it.
+   */
+  horizonEnd: number | null;
 }
 
 /** Who a promo code belongs to, as a checkout asks before honouring it. */
@@ -116,6 +122,7 @@ export class SiteObject extends DurableObject<Env> {
     migrateLeadIndex(this.#sql);
     this.#sql.exec(RESCORE_SCHEMA);
     this.#sql.exec(REPORT_SCHEMA);
+    this.#sql.exec(SWEEP_SCHEMA);
     // The index's first table had a rowid and an index by score: move its rows over once.
     if (this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leads'").toArray().length > 0) {
       this.#sql.exec("INSERT OR IGNORE INTO lead_index (lead_id, user_id, score, label, stage, updated_at, ub_base) SELECT lead_id, user_id, score, label, stage, updated_at, score FROM leads");
@@ -128,14 +135,28 @@ export class SiteObject extends DurableObject<Env> {
     return rescoreProgress(this.#sql);
   }
 
-  /** Walks the re-score a save started, a few pages per alarm (see ./rescore.ts). */
+  /** The horizon sweep's state (see ./horizon-sweep.ts). */
+  horizonSweep(): SweepState {
+    return sweepState(this.#sql);
+  }
+
+  /**
+   * Walks the re-score a save started, a few pages per alarm (see ./rescore.ts), and sweeps the
+   * outcome horizons that ended (see ./horizon-sweep.ts): one alarm, pointed at whichever is due first.
+   */
   override async alarm(): Promise<void> {
     if (this.#walking) return;
     this.#walking = true;
     try {
       const rescoreLead = (site: string, leadId: string, version: number, notify: boolean) => leadStub(this.env, site, leadId).rescore(version, notify) as Promise<RescoreOutcome>;
-      const next = await walkRescore(this.#sql, rescoreLead, Date.now);
-      if (next !== null) await this.ctx.storage.setAlarm(next);
+      const walkNext = await walkRescore(this.#sql, rescoreLead, Date.now);
+      // Named objects know their name (the site id) in alarms too: lead objects are named by it.
+      const site = this.ctx.id.name;
+      const settle = (leadId: string) => leadStub(this.env, site!, leadId).settleDue() as Promise<HorizonAnswer>;
+      const sweepNext = site ? await sweepHorizons(this.#sql, settle, Date.now()) : null;
+      const next = [walkNext, sweepNext].filter((t): t is number => t !== null);
+      // An alarm set for now or earlier from inside the handler is dropped when it returns (see ../lead/schedule.ts).
+      if (next.length > 0) await this.ctx.storage.setAlarm(Math.max(Math.min(...next), Date.now() + 1));
     } finally {
       this.#walking = false;
     }
@@ -178,7 +199,8 @@ export class SiteObject extends DurableObject<Env> {
     this.#sql.exec("DELETE FROM config_versions WHERE version <= ?", version - CONFIG_VERSIONS_KEPT);
     this.#sql.exec("DELETE FROM disabled_endpoints");
     // The walk starts in the same transaction as the version it walks for: a newer save supersedes it.
-    if (options.rescore) void this.ctx.storage.setAlarm(startRescore(this.#sql, { ...options.rescore, version, now }));
+    // The one alarm serves the horizon sweep too: never later than the sweep already due.
+    if (options.rescore) void this.ctx.storage.setAlarm(Math.min(startRescore(this.#sql, { ...options.rescore, version, now }), sweepState(this.#sql).dueAt ?? Infinity));
     return { config, version, updatedAt: now, disabledEndpoints: [] };
   }
 
@@ -229,11 +251,32 @@ export class SiteObject extends DurableObject<Env> {
   }
 
   /** Several leads' entries in one request (lead objects gather them per isolate). */
-  upsertLeads(entries: LeadIndexEntry[]): void {
-    for (const entry of entries) this.upsertLead(entry);
+  async upsertLeads(entries: LeadIndexEntry[]): Promise<void> {
+    for (const entry of entries) this.#upsert(entry);
+    await this.#scheduleSweep(entries);
   }
 
-  upsertLead(entry: LeadIndexEntry): void {
+  async upsertLead(entry: LeadIndexEntry): Promise<void> {
+    this.#upsert(entry);
+    await this.#scheduleSweep([entry]);
+  }
+
+  /**
+   * Points the alarm no later than the sweep these entries' horizons need: only ever earlier (the
+   * alarm may be a re-score's). A sweep overdue while no alarm runs here lost its alarm (a handler
+   * that kept failing is given up on after its retries): it is set again, so the sweep never stalls.
+   */
+  async #scheduleSweep(entries: LeadIndexEntry[]): Promise<void> {
+    const { due, moved } = scheduleSweep(this.#sql, entries.map((e) => e.horizonEnd ?? null));
+    const now = Date.now();
+    if (due === null || !(moved || (due <= now && !this.#walking))) return;
+    const at = Math.max(due, now);
+    // No other event reaches the object while a storage call runs: nothing moves the alarm between these two.
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  #upsert(entry: LeadIndexEntry): void {
     if (entry.traitNames?.length) this.recordTraitNames(entry.traitNames, entry.updatedAt);
     for (const id of entry.replaces ?? []) {
       this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);

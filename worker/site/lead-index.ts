@@ -14,10 +14,15 @@
 import type { LeadIndexEntry } from "./SiteObject";
 import { orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "./index-curve";
 
-/** The table, and its one secondary index: an index write costs two rows (the row and its index entry). */
+/**
+ * The table, and its one secondary index: an index write costs two rows (the row and its index entry).
+ * `horizon_end` (the lead's open outcome horizon, ./horizon-sweep.ts) has no index on purpose: the
+ * sweep that reads it is one scan a day, and rows read cost $0.001 per million, where an index would
+ * add a row written to every entry that moves it.
+ */
 export const LEAD_INDEX_SCHEMA = `
   CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
-    model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0) WITHOUT ROWID;
+    model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0, horizon_end INTEGER) WITHOUT ROWID;
 `;
 /** The label is part of each list, so a label filter reads only that label's lists (no extra row: one entry either way). */
 const ORDER_INDEX = "CREATE INDEX IF NOT EXISTS lead_index_lists ON lead_index (hl, bb, label, key DESC, lead_id)";
@@ -25,7 +30,7 @@ const ORDER_INDEX = "CREATE INDEX IF NOT EXISTS lead_index_lists ON lead_index (
 const ADDED_COLUMNS = ["model TEXT NOT NULL DEFAULT ''", "curve TEXT", "hl REAL NOT NULL DEFAULT 0", "bb REAL NOT NULL DEFAULT 0", "key REAL NOT NULL DEFAULT 0"];
 
 /**
- * Creates the index, or migrates a table of the first schema in place: new columns, and each old
+ * Creates the index, or migrates a table of an older schema in place: new columns, and each old
  * row listed at its stored score (no decaying part: `key = score`) until its lead next
  * re-indexes (its next event, alarm or re-score; its record has no curve in the index, so it does).
  *
@@ -38,6 +43,8 @@ export function migrateLeadIndex(sql: SqlStorage): void {
     for (const column of ADDED_COLUMNS) if (!columns.has(column.split(" ")[0]!)) sql.exec(`ALTER TABLE lead_index ADD COLUMN ${column}`);
     sql.exec("UPDATE lead_index SET hl = 0, bb = 0, key = score WHERE curve IS NULL");
   }
+  // Rows from before horizons were indexed hold none: their leads' own alarms still close them, and their next entry fills it in.
+  if (!columns.has("horizon_end")) sql.exec("ALTER TABLE lead_index ADD COLUMN horizon_end INTEGER");
   // An earlier order index without the label: one index, one entry per row.
   sql.exec("DROP INDEX IF EXISTS lead_index_order");
   sql.exec(ORDER_INDEX);
@@ -46,16 +53,18 @@ export function migrateLeadIndex(sql: SqlStorage): void {
 /**
  * Writes one lead's row, unless the row holds a newer one (entries can arrive out of order).
  *
- * @example upsertIndexRow(sql, { leadId, userId, score: 42, label: "warm", stage: "MQL", model: "b2b", curve, updatedAt: now })
+ * @example upsertIndexRow(sql, { leadId, userId, score: 42, label: "warm", stage: "MQL", model: "b2b", curve, updatedAt: now, horizonEnd: null })
  */
 export function upsertIndexRow(sql: SqlStorage, entry: LeadIndexEntry): void {
   const keys = entry.curve ? orderKeys(entry.curve, entry.updatedAt) : { hl: 0, bb: 0, key: entry.score };
   sql.exec(
-    `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, model, curve, hl, bb, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, model, curve, hl, bb, key, horizon_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at,
-       model = excluded.model, curve = excluded.curve, hl = excluded.hl, bb = excluded.bb, key = excluded.key
+       model = excluded.model, curve = excluded.curve, hl = excluded.hl, bb = excluded.bb, key = excluded.key, horizon_end = excluded.horizon_end
      WHERE excluded.updated_at >= lead_index.updated_at`,
     entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt, entry.model ?? "", entry.curve ? JSON.stringify(entry.curve) : null, keys.hl, keys.bb, keys.key,
+    // An entry from before horizons were sent says nothing of one: none is open as far as the sweep knows.
+    entry.horizonEnd ?? null,
   );
 }
 

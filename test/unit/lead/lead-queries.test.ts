@@ -109,6 +109,29 @@ describe("the alarm planner", () => {
     expect(set).toEqual([T0 + MIN_ALARM_LEAD_MS]);
   });
 
+  it("plans once at the end of a wake-up the site asked for, keeping the alarm already set when nothing is due earlier", () => {
+    const set: number[] = [];
+    let outbox: Delivery[] = [];
+    const alarm = new AlarmPlanner((at) => set.push(at), () => ({ outbox, indexRetryAt: null }));
+    alarm.crossingAt = T0 + 60_000;
+    alarm.plan(T0);
+    expect(set).toEqual([T0 + 60_000]);
+    alarm.hold();
+    // The settled outcome's safety net is not set while its delivery is attempted.
+    outbox = [delivery(T0 + 15_000)];
+    alarm.plan(T0);
+    expect(set).toEqual([T0 + 60_000]);
+    // Delivered by the end: the crossing's alarm stands, unwritten.
+    outbox = [];
+    alarm.release(T0);
+    expect(set).toEqual([T0 + 60_000]);
+    // A delivery that failed is retried by the alarm, moved earlier.
+    alarm.hold();
+    outbox = [delivery(T0 + 30_000)];
+    alarm.release(T0);
+    expect(set).toEqual([T0 + 60_000, T0 + 30_000]);
+  });
+
   it("does not move the alarm later before a decision told it the timers", () => {
     const set: number[] = [];
     const alarm = new AlarmPlanner((at) => set.push(at), () => ({ outbox: [], indexRetryAt: T0 + 30_000 }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { horizonAlarm, watchOutcome } from "../../../worker/outcomes/watch";
+import { openHorizonEnd, watchOutcome } from "../../../worker/outcomes/watch";
 import type { ScoringConfig, ScoringEvent } from "../../../worker/scoring";
 import { DAY, T0, ev, page } from "../engine/fixtures";
 
@@ -46,9 +46,12 @@ describe("the Lead object's outcome watch", () => {
     expect(watchOutcome({ watch: closed.watch, config, fresh: bought, changes: [], events: () => bought, now: T0 + 40 * DAY }).settled).toBeNull();
   });
 
-  it("wakes the lead just after its horizon's last instant, and never once settled", () => {
-    expect(horizonAlarm({ horizonEnd: T0 })).toBe(T0 + 1);
-    expect(horizonAlarm({ horizonEnd: T0, settled: { kind: "converted", at: T0 } })).toBeNull();
-    expect(horizonAlarm(undefined)).toBeNull();
+  it("tells the index the open horizon's end: none once settled, for a lead no model judges, or under a config without outcomes", () => {
+    expect(openHorizonEnd({ horizonEnd: T0 }, config)).toBe(T0);
+    expect(openHorizonEnd({ horizonEnd: T0, settled: { kind: "converted", at: T0 } }, config)).toBeNull();
+    expect(openHorizonEnd({ horizonEnd: Number.MAX_SAFE_INTEGER }, config)).toBeNull();
+    expect(openHorizonEnd(undefined, config)).toBeNull();
+    const without = { models: [{ ...config.models[0]!, outcomes: undefined }] };
+    expect(openHorizonEnd({ horizonEnd: T0 }, without)).toBeNull();
   });
 });
