@@ -189,7 +189,7 @@ describe("the lead index's first schema", () => {
     const stub = env.SITES.getByName(site);
     const page = await runInDurableObject(stub, (instance, state) => {
       const sql = state.storage.sql;
-      sql.exec("DROP INDEX lead_index_lists; DROP TABLE lead_index");
+      sql.exec("DROP INDEX lead_index_scored; DROP TABLE lead_index");
       sql.exec("CREATE TABLE lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID");
       sql.exec("INSERT INTO lead_index VALUES ('a_1', NULL, 12.5, 'cold', 'lead', 1000), ('u_2', 'bo@example.com', 64, 'hot', 'MQL', 2000)");
       migrateLeadIndex(sql);
@@ -208,7 +208,7 @@ describe("the lead index's first schema", () => {
     const stub = env.SITES.getByName(uniqueSite());
     const rows = await runInDurableObject(stub, (_, state) => {
       const sql = state.storage.sql;
-      sql.exec("DROP INDEX lead_index_lists; DROP TABLE lead_index");
+      sql.exec("DROP INDEX lead_index_scored; DROP TABLE lead_index");
       sql.exec(`CREATE TABLE lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
         model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0) WITHOUT ROWID`);
       sql.exec("INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, key) VALUES ('a_1', NULL, 12.5, 'cold', 'lead', 1000, 12.5)");

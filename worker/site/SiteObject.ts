@@ -7,7 +7,7 @@ import type { LeadOutcome } from "../outcomes/outcome";
 import type { CounterRow } from "./report-counters";
 import { counterRows, countLabelChange, labelChangesSince, recordOutcome, REPORT_SCHEMA } from "./report-store";
 import type { IndexCurve } from "./index-curve";
-import { countByLabel, listLeadPage, migrateLeadIndex, upsertIndexRow, type LeadListPage, type LeadListQuery } from "./lead-index";
+import { countByLabel, isUnscored, listLeadPage, migrateLeadIndex, unscoredKind, unscoredKinds, upsertIndexRow, type LeadListPage, type LeadListQuery } from "./lead-index";
 import { leadIdsAfter, RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
 import { scheduleSweep, SWEEP_SCHEMA, sweepHorizons, sweepState, type HorizonAnswer, type SweepState } from "./horizon-sweep";
 
@@ -104,6 +104,8 @@ export class SiteObject extends DurableObject<Env> {
   #sql: SqlStorage;
   /** True while this instance walks a re-score: an alarm delivered meanwhile leaves it to that walk. */
   #walking = false;
+  /** The kinds of unscored rows (./lead-index.ts `unscoredKinds`): read once, on the first listing, and kept up as entries arrive. */
+  #unscored: Set<string> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -288,6 +290,8 @@ export class SiteObject extends DurableObject<Env> {
     this.#upsertPromos(entry);
     countLabelChange(this.#sql, entry.leadId, entry.label, entry.updatedAt);
     upsertIndexRow(this.#sql, entry);
+    // Only ever added to: a kind no row has any more costs a listing that filters for it one scan, never a lead missed.
+    if (this.#unscored && isUnscored(entry)) this.#unscored.add(unscoredKind(entry));
   }
 
   #upsertPromos(entry: LeadIndexEntry): void {
@@ -341,7 +345,8 @@ export class SiteObject extends DurableObject<Env> {
 
   /** A page of leads by the score at `query.at`, highest first (see ./lead-index.ts). */
   listLeads(query: LeadListQuery): LeadListPage {
-    return listLeadPage(this.#sql, query);
+    this.#unscored ??= unscoredKinds(this.#sql);
+    return listLeadPage(this.#sql, { ...query, unscored: this.#unscored });
   }
 
   /** Leads per label, at most `cap` counted per label. */

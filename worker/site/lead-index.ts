@@ -9,13 +9,15 @@
  * (hl, bb, label, key) holds every list, written only when the lead re-indexes. A page at instant t reads
  * the lists best bound first, scores every row read exactly at t, and stops once the page's last row
  * beats the bound of everything unread. Deep pages read more rows than the first (everything above
- * the cursor is read again); the bench measures both (bench/RESULTS.md).
+ * the cursor is read again); the bench measures both (bench/RESULTS.md). Leads that score nothing yet
+ * (SCORED below) have no order-index entry: they follow every list, read from the table in lead id order.
  */
 import type { LeadIndexEntry } from "./SiteObject";
 import { orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "./index-curve";
 
 /**
- * The table, and its one secondary index: an index write costs two rows (the row and its index entry).
+ * The table, and its one secondary index: an index write costs two rows (the row and its index entry),
+ * one for an unscored lead (see SCORED).
  * `horizon_end` (the lead's open outcome horizon, ./horizon-sweep.ts) has no index on purpose: the
  * sweep that reads it is one scan a day, and rows read cost $0.001 per million, where an index would
  * add a row written to every entry that moves it.
@@ -24,8 +26,18 @@ export const LEAD_INDEX_SCHEMA = `
   CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
     model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0, horizon_end INTEGER) WITHOUT ROWID;
 `;
-/** The label is part of each list, so a label filter reads only that label's lists (no extra row: one entry either way). */
-const ORDER_INDEX = "CREATE INDEX IF NOT EXISTS lead_index_lists ON lead_index (hl, bb, label, key DESC, lead_id)";
+/**
+ * Rows that score: anything with a decaying part, or lasting points other than 0. The rest (a visitor
+ * whose events earned nothing yet, most of a site's one-page visits) is the *unscored* set: bound 0 and
+ * score 0 (or below, once an absence step fires), listed after every scoring lead in lead id order, from
+ * the table itself. It stays out of the order index, so listing such a lead costs one row, not two.
+ */
+const SCORED = "(hl <> 0 OR key <> 0)";
+/**
+ * The label is part of each list, so a label filter reads only that label's lists (no extra row: one
+ * entry either way). Partial: only scoring rows have an entry (queries repeat SCORED so SQLite uses it).
+ */
+const ORDER_INDEX = `CREATE INDEX IF NOT EXISTS lead_index_scored ON lead_index (hl, bb, label, key DESC, lead_id) WHERE ${SCORED}`;
 /** Columns the first version of the table lacked; its rows keep their stored score until the lead re-indexes. */
 const ADDED_COLUMNS = ["model TEXT NOT NULL DEFAULT ''", "curve TEXT", "hl REAL NOT NULL DEFAULT 0", "bb REAL NOT NULL DEFAULT 0", "key REAL NOT NULL DEFAULT 0"];
 
@@ -45,19 +57,21 @@ export function migrateLeadIndex(sql: SqlStorage): void {
   }
   // Rows from before horizons were indexed hold none: their leads' own alarms still close them, and their next entry fills it in.
   if (!columns.has("horizon_end")) sql.exec("ALTER TABLE lead_index ADD COLUMN horizon_end INTEGER");
-  // An earlier order index without the label: one index, one entry per row.
+  // Earlier order indexes: without the label, then with an entry for every row, unscored ones too.
   sql.exec("DROP INDEX IF EXISTS lead_index_order");
+  sql.exec("DROP INDEX IF EXISTS lead_index_lists");
   sql.exec(ORDER_INDEX);
 }
 
 /**
- * Writes one lead's row, unless the row holds a newer one (entries can arrive out of order).
+ * Writes one lead's row, unless the row holds a newer one (entries can arrive out of order), and
+ * answers the rows that cost: 1 for an unscored lead's new row, 2 for a scoring one (its order-index entry).
  *
  * @example upsertIndexRow(sql, { leadId, userId, score: 42, label: "warm", stage: "MQL", model: "b2b", curve, updatedAt: now, horizonEnd: null })
  */
-export function upsertIndexRow(sql: SqlStorage, entry: LeadIndexEntry): void {
+export function upsertIndexRow(sql: SqlStorage, entry: LeadIndexEntry): number {
   const keys = entry.curve ? orderKeys(entry.curve, entry.updatedAt) : { hl: 0, bb: 0, key: entry.score };
-  sql.exec(
+  return sql.exec(
     `INSERT INTO lead_index (lead_id, user_id, score, label, stage, updated_at, model, curve, hl, bb, key, horizon_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (lead_id) DO UPDATE SET user_id = excluded.user_id, score = excluded.score, label = excluded.label, stage = excluded.stage, updated_at = excluded.updated_at,
        model = excluded.model, curve = excluded.curve, hl = excluded.hl, bb = excluded.bb, key = excluded.key, horizon_end = excluded.horizon_end
@@ -65,7 +79,7 @@ export function upsertIndexRow(sql: SqlStorage, entry: LeadIndexEntry): void {
     entry.leadId, entry.userId, entry.score, entry.label, entry.stage, entry.updatedAt, entry.model ?? "", entry.curve ? JSON.stringify(entry.curve) : null, keys.hl, keys.bb, keys.key,
     // An entry from before horizons were sent says nothing of one: none is open as far as the sweep knows.
     entry.horizonEnd ?? null,
-  );
+  ).rowsWritten;
 }
 
 /** What a listing asks for. */
@@ -81,6 +95,8 @@ export interface LeadListQuery {
   at: number;
   /** The last row of the previous page: this page starts after it. */
   after?: { score: number; leadId: string };
+  /** `label\u0000stage\u0000model` of the unscored rows (see `unscoredKinds`); absent: any may be there. */
+  unscored?: ReadonlySet<string>;
 }
 
 /** One listed lead, its score computed at the listing's instant. */
@@ -146,8 +162,29 @@ function filterSql(query: LeadListQuery): { clause: string; binds: unknown[] } {
   return { clause: parts.join(" "), binds };
 }
 
+/** Where a listing reads rows from, best bound first within each source. */
+interface RowSource {
+  readonly keys: { hl: number; bb: number; label: string };
+  peek(): Row | null;
+  take(): Row;
+}
+
+/**
+ * Whether the unscored rows may hold a lead the query's filters keep: `query.unscored` lists the
+ * label, stage and model of every unscored row the site has (absent: assume any), so a filter such as
+ * `label=hot` never scans the table for rows that cannot match.
+ */
+function mayHoldUnscored(query: LeadListQuery): boolean {
+  if (!query.unscored) return true;
+  for (const kind of query.unscored) {
+    const [label, stage, model] = kind.split("\u0000");
+    if ((query.label === undefined || query.label === label) && (query.stage === undefined || query.stage === stage) && (query.model === undefined || query.model === model)) return true;
+  }
+  return false;
+}
+
 /** One list, (hl, bb, label), read in descending key order a chunk at a time (keyset on key and lead id). */
-class OrderList {
+class OrderList implements RowSource {
   #buffer: Row[] = [];
   #last: { key: number; leadId: string } | null = null;
   #drained = false;
@@ -166,7 +203,7 @@ class OrderList {
       const last = this.#last;
       this.#buffer = this.sql
         .exec<Row>(
-          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? AND label = ? ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, label, key DESC, lead_id LIMIT ${this.#chunk}`,
+          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? AND label = ? AND ${SCORED} ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, label, key DESC, lead_id LIMIT ${this.#chunk}`,
           this.keys.hl, this.keys.bb, this.keys.label, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
         )
         .toArray();
@@ -184,6 +221,41 @@ class OrderList {
 }
 
 /**
+ * The unscored rows (see SCORED), read from the table in lead id order: every one is bound by 0, so
+ * they follow every scoring list, and among those scoring exactly 0 the listing's own order is lead id.
+ */
+class UnscoredList implements RowSource {
+  readonly keys = { hl: 0, bb: 0, label: "" };
+  #buffer: Row[] = [];
+  #last: string | null = null;
+  #drained = false;
+  #chunk = FIRST_CHUNK;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly filter: { clause: string; binds: unknown[] },
+  ) {}
+
+  peek(): Row | null {
+    if (this.#buffer.length === 0 && !this.#drained) {
+      const { clause, binds } = this.filter;
+      this.#buffer = this.sql
+        .exec<Row>(`SELECT ${COLUMNS} FROM lead_index WHERE NOT ${SCORED} ${clause} ${this.#last === null ? "" : "AND lead_id > ?"} ORDER BY lead_id LIMIT ${this.#chunk}`, ...binds, ...(this.#last === null ? [] : [this.#last]))
+        .toArray();
+      this.#drained = this.#buffer.length < this.#chunk;
+      this.#chunk = Math.min(MAX_CHUNK, this.#chunk * 4);
+    }
+    return this.#buffer[0] ?? null;
+  }
+
+  take(): Row {
+    const row = this.#buffer.shift()!;
+    this.#last = row.lead_id;
+    return row;
+  }
+}
+
+/**
  * A page of the index by the score at `query.at`, highest first, after `query.after`.
  *
  * @example listLeadPage(sql, { label: "hot", limit: 50, at: Date.now() }) // { leads: [...], more: true, rowsScanned: 128 }
@@ -193,15 +265,17 @@ export function listLeadPage(sql: SqlStorage, query: LeadListQuery): LeadListPag
   // The label picks lists; stage and model filter within them.
   const filter = filterSql({ ...query, label: undefined });
   const { at, after, limit } = query;
-  const lists = orderLists(sql)
+  const lists: RowSource[] = orderLists(sql)
     .filter((keys) => query.label === undefined || keys.label === query.label)
     .map((keys) => new OrderList(sql, keys, filter));
+  const unscored = mayHoldUnscored(query) ? new UnscoredList(sql, filterSql(query)) : null;
+  if (unscored) lists.push(unscored);
   // The best `limit + 1` rows after the cursor so far, in listing order: one more tells `more`.
   const best: ListedLead[] = [];
   let scanned = 0;
   for (;;) {
     // The list whose next row has the highest bound: nothing unread anywhere scores above that bound.
-    let top: OrderList | null = null;
+    let top: RowSource | null = null;
     let bound = Number.NEGATIVE_INFINITY;
     for (const list of lists) {
       const next = list.peek();
@@ -214,6 +288,9 @@ export function listLeadPage(sql: SqlStorage, query: LeadListQuery): LeadListPag
     const threshold = Math.round((bound + 1e-9 * Math.max(1, Math.abs(bound))) * 100) / 100;
     const last = best[limit];
     if (last && last.score > threshold) break;
+    // Every unscored row left is bound by 0 and comes in lead id order, and every other list is below 0
+    // (scoring rows bound above 0 would be on top): once they follow a 0 that ends the page, none can beat it.
+    if (last && top === unscored && last.score === 0 && top.peek()!.lead_id > last.leadId) break;
     const lead = listed(top.take(), at);
     scanned += 1;
     if (after && !before(after, lead)) continue;
@@ -225,12 +302,38 @@ export function listLeadPage(sql: SqlStorage, query: LeadListQuery): LeadListPag
   return { leads: best.slice(0, limit), more: best.length > limit, rowsScanned: scanned };
 }
 
-/** The (hl, bb, label) lists rows use now, each found by one index seek. */
+/**
+ * The kinds of lead among the unscored rows, as `label\u0000stage\u0000model`: one scan of the table
+ * (the Site object does it once per start-up and adds each unscored entry it writes, see `unscoredKind`).
+ *
+ * @example unscoredKinds(sql) // Set { "cold\u0000lead\u0000shop" }
+ */
+export function unscoredKinds(sql: SqlStorage): Set<string> {
+  const rows = sql.exec<{ label: string; stage: string; model: string }>(`SELECT DISTINCT label, stage, model FROM lead_index WHERE NOT ${SCORED}`).toArray();
+  return new Set(rows.map((r) => unscoredKind(r)));
+}
+
+/**
+ * The kind an entry adds to `unscoredKinds` when its row is unscored, else null.
+ *
+ * @example unscoredKind({ label: "cold", stage: "lead", model: "shop" }) // "cold\u0000lead\u0000shop"
+ */
+export function unscoredKind(row: { label: string; stage: string; model?: string | undefined }): string {
+  return `${row.label}\u0000${row.stage}\u0000${row.model ?? ""}`;
+}
+
+/** Whether an entry's row is unscored (see SCORED): it has no entry in the order index. */
+export function isUnscored(entry: LeadIndexEntry): boolean {
+  const keys = entry.curve ? orderKeys(entry.curve, entry.updatedAt) : { hl: 0, bb: 0, key: entry.score };
+  return keys.hl === 0 && keys.key === 0;
+}
+
+/** The (hl, bb, label) lists scoring rows use now, each found by one index seek. */
 function orderLists(sql: SqlStorage): Array<{ hl: number; bb: number; label: string }> {
   const lists: Array<{ hl: number; bb: number; label: string }> = [];
   for (let after = { hl: -1, bb: 0, label: "" }; ; ) {
     const row = sql
-      .exec<{ hl: number; bb: number; label: string }>("SELECT hl, bb, label FROM lead_index WHERE (hl, bb, label) > (?, ?, ?) ORDER BY hl, bb, label LIMIT 1", after.hl, after.bb, after.label)
+      .exec<{ hl: number; bb: number; label: string }>(`SELECT hl, bb, label FROM lead_index WHERE (hl, bb, label) > (?, ?, ?) AND ${SCORED} ORDER BY hl, bb, label LIMIT 1`, after.hl, after.bb, after.label)
       .toArray()[0];
     if (!row) return lists;
     lists.push(row);
