@@ -1,6 +1,7 @@
 import type { ScoringEvent } from "../scoring";
 import { DEDUP_WINDOW_MS } from "./dedup";
 import type { HistoryEntry } from "./history";
+import { recordJson } from "./record-json";
 import type { BatchRow, LeadRecord } from "./types";
 
 /**
@@ -92,7 +93,7 @@ export class LeadStore {
   }
 
   saveRecord(record: LeadRecord): void {
-    this.#set(RECORD_KEY, record);
+    this.#set(RECORD_KEY, recordJson(record));
   }
 
   mergedInto(): string | null {
