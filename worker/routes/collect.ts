@@ -42,8 +42,7 @@ collect.post("/e", async (c) => {
   const stored = await loadSiteConfig(c.env, batch.s, now);
   if (!stored) throw new ApiError(404, "unknown_site", `No site "${batch.s}" is configured`);
   const { config } = stored;
-  const selfOrigin = new URL(c.req.url).origin;
-  if (!origin || !originAllowed(origin, config.origins, selfOrigin)) {
+  if (!origin || !originAllowed(origin, config.origins, () => new URL(c.req.url).origin)) {
     throw new ApiError(403, "origin_not_allowed", refusal(batch.s, origin));
   }
   const client = c.req.header("cf-connecting-ip") ?? "local";
