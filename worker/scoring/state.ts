@@ -27,10 +27,10 @@ export function modelState(state: LeadState, model: CompiledModel): ModelState {
 
 // Copied with plain loops: the engine copies a lead's whole state on every request, and
 // Object.entries/fromEntries allocate an array per key on a path that runs millions of times.
+// Earner tuples are never changed once made (lists gain, lose and reorder them): the lists are
+// copied, the tuples shared.
 function copyPairs(list: Earner[]): Earner[] {
-  const copy: Earner[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) copy[i] = [list[i]![0], list[i]![1]];
-  return copy;
+  return list.slice();
 }
 
 /** A copy of each value of a record of JSON data, keys in the same order. */
@@ -73,7 +73,7 @@ export function cloneState(state: LeadState): LeadState {
     v: state.v,
     clock: state.clock,
     traits: copyTraits(state.traits),
-    traitSrc: mapValues(state.traitSrc, ([id, ts]): Earner => [id, ts]),
+    traitSrc: { ...state.traitSrc },
     seen: copyPairs(state.seen),
     models: mapValues(state.models, copyModel),
   };
