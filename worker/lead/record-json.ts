@@ -2,8 +2,9 @@
  * The lead record as JSON text, without re-printing what the last write already printed. A record is
  * written on nearly every request, and most of its bytes do not change from one write to the next:
  * the events riding in it (`pending`), the score history not yet flushed, the outbox's webhook bodies,
- * the sent log, and parts a decision carries over as they were (what retention folded, the index
- * entry). decide() and the senders never edit those in place: they make new entries and new lists.
+ * the sent log, and parts a decision carries over as they were (the state when no score moved, what
+ * retention folded, the index entry). decide() and the senders never edit those in place: they make
+ * new entries, lists and parts.
  * So each entry's (or carried-over part's) JSON is kept, weakly per object, and reused: a write
  * prints the new event, history entry and state, and copies the rest.
  */
@@ -11,8 +12,12 @@ import type { LeadRecord } from "./types";
 
 /** Record fields holding lists whose entries are made once and never changed (replaced or dropped, never edited). */
 const ENTRY_LISTS: ReadonlySet<string> = new Set(["pending", "history", "outbox", "sent", "promos"]);
-/** Record fields a decision either replaces or carries over as the very same object, never edited. */
-const CARRIED_OVER: ReadonlySet<string> = new Set(["eventNames", "index", "indexOwed", "folded", "outcome", "rescored"]);
+/**
+ * Record fields a decision either replaces or carries over as the very same object, never edited. The
+ * state is among them: the engine only ever changes copies of it (../scoring/apply.ts), so a write
+ * that changes no score (a delivery settling, an index entry stored) copies its text.
+ */
+const CARRIED_OVER: ReadonlySet<string> = new Set(["identity", "state", "lastView", "eventNames", "index", "indexOwed", "folded", "outcome", "rescored"]);
 
 const PRINTED = new WeakMap<object, string>();
 
