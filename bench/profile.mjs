@@ -5,6 +5,7 @@
 //
 //   node bench/profile.mjs                         1 lead, then 1,000 leads, 3,000 requests each
 //   node bench/profile.mjs --leads 1000 --requests 5000 --batch 10 --top 40
+//   node bench/profile.mjs --config ../other-checkout/wrangler.jsonc --out before   another checkout's worker
 //
 // Writes bench/.tmp/profile/<leads>-leads.cpuprofile (open it in Chrome DevTools' Performance panel, or
 // VS Code) beside a text summary. The profile covers the measured requests and the background work they
@@ -31,21 +32,25 @@ const { values: args } = parseArgs({
     top: { type: "string", default: "30" },
     // Microseconds between samples: V8's default is 1000; finer sampling sees short functions.
     interval: { type: "string", default: "200" },
+    // Another checkout's worker (its wrangler config), to compare profiles taken under the same conditions.
+    config: { type: "string", default: "wrangler.jsonc" },
+    // Written as bench/.tmp/profile/<out>-<leads>-leads.*: keeps a comparison's two profiles apart.
+    out: { type: "string", default: "" },
   },
 });
 const OUT = join(ROOT, "bench/.tmp/profile");
 const WARMUP = 300;
 const ADMIN_TOKEN = randomBytes(16).toString("hex");
 const RUN = randomBytes(2).toString("hex");
-/** Lines esbuild writes before each source file's code in a bundle ("// worker/lead/decide.ts"). */
-const SOURCE_MARK = /^\/\/ ((?:worker|node_modules|bench)\/\S+)$/;
+/** Lines esbuild writes before each source file's code in a bundle ("// worker/lead/decide.ts", "// ../other/worker/lead/decide.ts"). */
+const SOURCE_MARK = /^\/\/ (?:\S*?\/)?((?:worker|node_modules|bench)\/\S+)$/;
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
-  const script = await bundle("wrangler.jsonc", join(ROOT, "bench/.tmp/bundles/profile"));
+  const script = await bundle(args.config, join(ROOT, "bench/.tmp/bundles", args.out ? `profile-${args.out}` : "profile"));
   const sources = sourceMap(readFileSync(script, "utf8"));
   const receiver = await startCountingReceiver();
-  const options = await workerOptionsFrom("wrangler.jsonc");
+  const options = await workerOptionsFrom(args.config);
   const vars = { ADMIN_TOKEN, [WEBHOOK_SECRET_ENV]: `whsec_${randomBytes(24).toString("base64")}`, [WRITE_KEY_ENV]: `${BENCH_SITE}.wk_${randomBytes(12).toString("hex")}`, WEBHOOK_ALLOW_HOSTS: receiver.host };
   try {
     for (const leads of args.leads.split(",").map(Number)) {
@@ -67,7 +72,7 @@ async function main() {
         const { profile } = await inspector.send("Profiler.stop");
         const cpuMs = worker.cpuMs() - cpuBefore;
         inspector.close();
-        const name = `${leads}-leads`;
+        const name = `${args.out ? `${args.out}-` : ""}${leads}-leads`;
         writeFileSync(join(OUT, `${name}.cpuprofile`), JSON.stringify(profile));
         const summary = summarise(profile, sources, Number(args.top), Number(args.interval));
         const head =
