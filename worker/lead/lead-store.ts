@@ -1,7 +1,6 @@
 import type { ScoringEvent } from "../scoring";
 import { DEDUP_WINDOW_MS } from "./dedup";
 import type { HistoryEntry } from "./history";
-import { recordJson } from "./record-json";
 import type { BatchRow, LeadRecord } from "./types";
 
 /**
@@ -93,7 +92,7 @@ export class LeadStore {
   }
 
   saveRecord(record: LeadRecord): void {
-    this.#set(RECORD_KEY, recordJson(record));
+    this.#set(RECORD_KEY, record);
   }
 
   mergedInto(): string | null {
