@@ -10,11 +10,11 @@
 // Environment: BENCH_PERSIST_DIR (default: a fresh directory on /dev/shm, see bench/README.md),
 // BENCH_CONCURRENCY (default 8).
 
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dollarsPerMillionEvents, loadPrices, unitsPerEvent } from "./lib/cost.mjs";
+import { putSiteConfig, runLoadProcess, tmpfsOr } from "./lib/drive.mjs";
 import { load1, machineInfo, sourceInfo, systemBusyMs } from "./lib/machine.mjs";
 import { startCountingReceiver } from "./lib/receiver.mjs";
 import { checkTargets, printReport, renderResultsMarkdown } from "./lib/report.mjs";
@@ -81,24 +81,10 @@ const WAVE = { size: 2_000, maxOpenFiles: 1_500, maxPauseMs: 20_000 };
 
 const RUN_ID = `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${randomBytes(2).toString("hex")}`;
 const TMP = join(ROOT, "bench/.tmp");
-const PERSIST_ROOT = join(process.env.BENCH_PERSIST_DIR ?? defaultPersistRoot(), `leadscore-bench-${RUN_ID}`);
+const PERSIST_ROOT = join(process.env.BENCH_PERSIST_DIR ?? tmpfsOr(TMP), `leadscore-bench-${RUN_ID}`);
 const ADMIN_TOKEN = randomBytes(16).toString("hex");
 const WEBHOOK_SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 const WRITE_KEY = `${BENCH_SITE}.wk_${randomBytes(12).toString("hex")}`;
-
-/**
- * Durable Object storage goes to tmpfs when there is one. Local workerd keeps each object in its own SQLite
- * file; on a virtual disk creating and syncing those files costs ~6 ms of kernel time per new object and
- * would swamp what the bench is after (Cloudflare's storage works nothing like a local file system).
- */
-function defaultPersistRoot() {
-  try {
-    accessSync("/dev/shm", constants.W_OK);
-    return "/dev/shm";
-  } catch {
-    return TMP;
-  }
-}
 
 const started = Date.now();
 const log = (line) => process.stdout.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
@@ -415,28 +401,9 @@ function floorDollars(eventsPerRequest, prices) {
   return (prices.workers.requestsPerMillion + prices.durableObjects.requestsPerMillion + prices.sqliteStorage.rowsWrittenPerMillion) / eventsPerRequest;
 }
 
-async function putConfig(url, config) {
-  const res = await fetch(`${url}/v1/sites/${BENCH_SITE}/config`, {
-    method: "PUT",
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: JSON.stringify(config),
-  });
-  if (res.status !== 200) throw new Error(`PUT config answered ${res.status}: ${await res.text()}`);
-}
-
-/** Runs bench/load.mjs as a child process and resolves to its result. */
-function runLoadProcess(spec) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bench/load.mjs"), JSON.stringify(spec)], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`load generator exited with ${code}: ${stderr}`));
-      resolve(JSON.parse(stdout));
-    });
-  });
+/** Saves the bench site's config on a target with this run's admin token. */
+function putConfig(url, config) {
+  return putSiteConfig(url, ADMIN_TOKEN, config);
 }
 
 function readJson(path) {

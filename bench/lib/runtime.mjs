@@ -82,6 +82,7 @@ export async function workerOptionsFrom(configPath) {
  * @param {string} target.scriptPath  a bundled ES module
  * @param {object} target.options     from workerOptionsFrom()
  * @param {Record<string,string>} [target.vars]  extra vars and secrets
+ * @param {number} [target.inspectorPort]  opens workerd's DevTools inspector on this port (bench/profile.mjs)
  * @param {string} persistTo          Durable Object storage directory (fresh per run)
  * @returns {Promise<{ url: string, pid: number, compatibilityDate: string, cpuMs(): number, rssBytes(): number, dispose(): Promise<void> }>}
  */
@@ -108,6 +109,7 @@ export async function startTarget(target, persistTo) {
     enableDevRegistry: false,
     telemetry: { enabled: false },
     resourcePersistencePath: persistTo,
+    ...(target.inspectorPort !== undefined ? { inspectorPort: target.inspectorPort } : {}),
     handleStructuredLogs({ level, message }) {
       // Keep workerd's output out of the measured path; keep its errors for the report (a few, not a flood).
       if (level === "log" || level === "info" || level === "debug") return;

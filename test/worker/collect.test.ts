@@ -83,6 +83,12 @@ describe("collect", () => {
     expect(ok.headers.get("vary")).toMatch(/\bOrigin\b/);
     // A refusal is readable by the page too (the snippet reads every answer), and names no other origin.
     expect(evil.headers.get("access-control-allow-origin")).toBe("https://evil.test");
+    // So is an answer the body parser gives before the route reads anything: the error is JSON, once.
+    const garbled = await SELF.fetch("https://leadscore.test/e", { method: "POST", headers: { origin: ORIGIN, "content-type": "text/plain" }, body: "{nope" });
+    expect(garbled.status).toBe(400);
+    expect(garbled.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(garbled.headers.get("vary")).toBe("Origin");
+    expect(garbled.headers.get("content-type")).toMatch(/^application\/json/);
     const noOrigin = await collect({ s: site, a: "visitor-cors0001", e: [pageView("/")] }, { origin: null });
     expect(noOrigin.status).toBe(403);
     expect(noOrigin.headers.get("access-control-allow-origin")).toBeNull();

@@ -59,6 +59,18 @@ async function readLimited(request: Request, options: ReadJsonOptions): Promise<
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const body = decodedBody(request, options.encodings ?? [], maxBytes);
   if (!body) return new Uint8Array();
+  // An uncompressed body of a declared length is framed by it (the runtime reads no byte past it), so
+  // one native read replaces the chunk loop; the length is checked again in case it was not.
+  if (!body.encoding && request.headers.has("content-length")) {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await request.arrayBuffer());
+    } catch {
+      throw new ApiError(400, "invalid_encoding", "The body could not be read");
+    }
+    if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+    return bytes;
+  }
   const reader = body.stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -69,8 +69,8 @@ export interface HistoryRecorder {
  */
 export function historyRecorder(config: ScoringConfig, version: number, operator?: ReadonlyMap<string, OperatorCause>): HistoryRecorder {
   const entries: HistoryEntry[] = [];
-  const mark = (state: LeadState, at: number, cause: WebhookCause, changes: readonly Change[]) => {
-    const { view, shape } = shapeAt(state, config, at);
+  const mark = (state: LeadState, at: number, cause: WebhookCause, changes: readonly Change[], snapshot?: Step["snapshot"]) => {
+    const { view, shape } = shapeAt(state, config, at, snapshot);
     const moves = movesOf(changes);
     entries.push({ t: at, score: view.score, label: view.label, stage: view.stage, model: view.model, v: version, cause, shape, ...(moves.length > 0 ? { moves } : {}) });
   };
@@ -79,7 +79,7 @@ export function historyRecorder(config: ScoringConfig, version: number, operator
     mark,
     onStep(step, state) {
       const cause = step.event ? webhookCause({ kind: "event", eventId: step.event.id, name: step.event.name }, operator) : step.changes[0] ? webhookCause(step.changes[0].cause, operator) : { kind: "decay" as const };
-      mark(state, step.at, cause, step.changes);
+      mark(state, step.at, cause, step.changes, step.snapshot);
     },
   };
 }

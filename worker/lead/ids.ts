@@ -12,9 +12,21 @@ export function normaliseUserId(userId: string): string {
   return trimmed.includes("@") ? trimmed.toLowerCase() : trimmed;
 }
 
+/**
+ * Hashes this isolate remembers: a visitor's lead id is derived on every collect request, and the
+ * same visitors come back request after request. The oldest is forgotten first past the limit.
+ */
+const HASHES = new Map<string, string>();
+const MAX_REMEMBERED_HASHES = 4096;
+
 async function hashHex(text: string): Promise<string> {
+  const known = HASHES.get(text);
+  if (known !== undefined) return known;
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const hex = [...new Uint8Array(digest, 0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  if (HASHES.size >= MAX_REMEMBERED_HASHES) HASHES.delete(HASHES.keys().next().value!);
+  HASHES.set(text, hex);
+  return hex;
 }
 
 /** The lead id of a known person on a site. The site is hashed in so ids do not link across sites. */

@@ -188,6 +188,8 @@ export class LeadStore {
    */
   commit(batch: BatchRow | null, record: LeadRecord | null): void {
     if (!batch && !record) return;
+    // One statement is atomic by itself: most requests write the record alone, without a savepoint.
+    if (!batch || !record) return batch ? this.addBatch(batch) : this.saveRecord(record!);
     this.storage.transactionSync(() => {
       if (batch) this.addBatch(batch);
       if (record) this.saveRecord(record);

@@ -30,7 +30,16 @@ export const collect = new Hono<{ Bindings: Env }>();
 
 // Reflecting the origin is safe: the answer carries no credentials, and the POST handler refuses
 // origins the site does not list before it reads or writes anything.
-collect.use("/e", cors({ origin: (origin) => origin || null, allowMethods: ["POST"], allowHeaders: ["Content-Type"], maxAge: 86400 }));
+const preflight = cors({ origin: (origin) => origin || null, allowMethods: ["POST"], allowHeaders: ["Content-Type"], maxAge: 86400 });
+collect.use("/e", async (c, next) => {
+  if (c.req.method === "OPTIONS") return preflight(c, next);
+  await next();
+  // What hono's cors adds to an actual request (errors included), set once the answer exists: set
+  // before it, hono builds an empty response for them first and copies them into a third one.
+  const origin = c.req.header("origin");
+  if (origin) c.header("Access-Control-Allow-Origin", origin);
+  c.header("Vary", "Origin", { append: true });
+});
 
 collect.post("/e", async (c) => {
   const now = Date.now();
@@ -42,8 +51,7 @@ collect.post("/e", async (c) => {
   const stored = await loadSiteConfig(c.env, batch.s, now);
   if (!stored) throw new ApiError(404, "unknown_site", `No site "${batch.s}" is configured`);
   const { config } = stored;
-  const selfOrigin = new URL(c.req.url).origin;
-  if (!origin || !originAllowed(origin, config.origins, selfOrigin)) {
+  if (!origin || !originAllowed(origin, config.origins, () => new URL(c.req.url).origin)) {
     throw new ApiError(403, "origin_not_allowed", refusal(batch.s, origin));
   }
   const client = c.req.header("cf-connecting-ip") ?? "local";

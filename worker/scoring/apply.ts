@@ -9,14 +9,26 @@ import { foldEvent, rememberEvent } from "./fold-event";
 import { nextTraitFlip } from "./relative";
 import type { ScoringConfig } from "./schema";
 import { cloneState, compareEarners, newLeadState } from "./state";
-import type { Cause, Change, LeadState, ScoringEvent } from "./types";
-import { activeSnapshot, settleBands, viewCompiled } from "./view";
+import type { Cause, Change, LeadState, LeadView, ScoringEvent } from "./types";
+import { activeSnapshot, settleBands, toView, viewCompiled, type ModelSnapshot } from "./view";
 
 export interface Step {
   at: number;
   changes: Change[];
   /** the event applied at this step; absent for a decay crossing */
   event?: ScoringEvent;
+  /**
+   * The shown model read at `at` right after the step, as the step itself read it: a listener that
+   * reads the lead there (a score history) reuses it instead of reading it again. Valid only while
+   * the listener runs: the state moves on after.
+   */
+  snapshot?: ModelSnapshot;
+}
+
+/** The shown model at `at` and its view: one reading serves the step's changes and its listener. */
+function readAfter(state: LeadState, compiled: CompiledConfig, at: number): { snapshot: ModelSnapshot; view: LeadView } {
+  const snapshot = activeSnapshot(state, compiled, at);
+  return { snapshot, view: toView(snapshot, state.traits) };
 }
 
 /** Why the lead moved at `at` with no event: an absence rule of the shown model firing then, or decay. */
@@ -42,8 +54,9 @@ function advanceFalling(state: LeadState, compiled: CompiledConfig, end: number,
     }
     const cause = timeCause(state, compiled, at);
     settleBands(state, compiled, at);
-    const changes = diffViews(before, viewCompiled(state, compiled, at), at, cause);
-    if (changes.length) onStep({ at, changes });
+    const after = readAfter(state, compiled, at);
+    const changes = diffViews(before, after.view, at, cause);
+    if (changes.length) onStep({ at, changes, snapshot: after.snapshot });
   }
 }
 
@@ -60,8 +73,9 @@ export function advanceInPlace(state: LeadState, compiled: CompiledConfig, now: 
     advanceFalling(state, compiled, flip - 1, onStep);
     const before = viewCompiled(state, compiled, state.clock);
     settleBands(state, compiled, flip);
-    const changes = diffViews(before, viewCompiled(state, compiled, flip), flip, { kind: "time" });
-    if (changes.length) onStep({ at: flip, changes });
+    const after = readAfter(state, compiled, flip);
+    const changes = diffViews(before, after.view, flip, { kind: "time" });
+    if (changes.length) onStep({ at: flip, changes, snapshot: after.snapshot });
   }
 }
 
@@ -94,8 +108,9 @@ export function applyEventInPlace(
   const before = viewCompiled(state, compiled, at);
   foldEvent(state, compiled, event);
   settleBands(state, compiled, at);
-  const changes = diffViews(before, viewCompiled(state, compiled, at), at, { kind: "event", eventId: event.id, name: event.name });
-  onStep({ at, changes, event });
+  const after = readAfter(state, compiled, at);
+  const changes = diffViews(before, after.view, at, { kind: "event", eventId: event.id, name: event.name });
+  onStep({ at, changes, event, snapshot: after.snapshot });
   return true;
 }
 

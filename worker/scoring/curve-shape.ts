@@ -6,7 +6,7 @@
 import { compile } from "./compile";
 import type { ScoringConfig } from "./schema";
 import { round2 } from "./score";
-import { activeSnapshot, toView } from "./view";
+import { activeSnapshot, toView, type ModelSnapshot } from "./view";
 import type { LeadState, LeadView } from "./types";
 
 /**
@@ -30,12 +30,19 @@ export interface ShapedView {
 }
 
 /**
- * Reads the lead at `at` and its curve from there on.
+ * Reads the lead at `at` and its curve from there on. `read`, when given, is the engine step's
+ * snapshot of this same state at `at` (Step.snapshot): used as it is instead of reading again.
  *
  * @example const { view, shape } = shapeAt(state, config, Date.now()); curveScore(shape, Date.now(), Date.now() + 3_600_000)
  */
-export function shapeAt(state: LeadState, config: ScoringConfig, at: number): ShapedView {
-  const snap = activeSnapshot(state, compile(config), at);
+export function shapeAt(state: LeadState, config: ScoringConfig, at: number, read?: ModelSnapshot): ShapedView {
+  const compiled = compile(config);
+  // A step's own reading of this state at `at` (see Step.snapshot) spares reading the lead again.
+  const reusable = read !== undefined && read.at === Math.max(at, state.clock) && compiled.models.includes(read.model);
+  return shapeOf(reusable ? read : activeSnapshot(state, compiled, at), state.traits);
+}
+
+function shapeOf(snap: ModelSnapshot, traits: Record<string, unknown>): ShapedView {
   const { curve, model } = snap;
   const t = snap.at;
   const byHalfLife = new Map<number, number>();
@@ -52,7 +59,7 @@ export function shapeAt(state: LeadState, config: ScoringConfig, at: number): Sh
   if (later.length > 0) shape.s = later;
   if (Number.isFinite(model.scaleMin)) shape.lo = model.scaleMin;
   if (Number.isFinite(model.scaleMax)) shape.hi = model.scaleMax;
-  return { view: toView(snap, state.traits), shape };
+  return { view: toView(snap, traits), shape };
 }
 
 /** Stored parts keep 6 decimals: far below the 2 a score shows, and a third of the bytes of a double. */

@@ -26,7 +26,10 @@ function parseUrl(url: string | undefined): URL | undefined {
 }
 
 function hostOf(url: string | undefined): string | undefined {
-  const parsed = parseUrl(url);
+  return hostOfParsed(parseUrl(url));
+}
+
+function hostOfParsed(parsed: URL | undefined): string | undefined {
   return parsed && parsed.hostname !== "relative.invalid" ? parsed.hostname.toLowerCase() : undefined;
 }
 
@@ -58,7 +61,7 @@ export function eventFacts(event: ScoringEvent): EventFacts {
   const explicit = event.channel?.toLowerCase();
   const channel = (CHANNELS as readonly string[]).includes(explicit ?? "")
     ? (explicit as Channel)
-    : deriveChannel(withMedium(query, utmMedium), hostOf(event.referrer), hostOf(event.url));
+    : deriveChannel(withMedium(query, utmMedium), hostOf(event.referrer), hostOfParsed(url));
   return {
     path: event.path ?? url?.pathname,
     channel,

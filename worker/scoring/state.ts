@@ -25,24 +25,42 @@ export function modelState(state: LeadState, model: CompiledModel): ModelState {
   return state.models[model.id] ?? EMPTY;
 }
 
-const copyPairs = (list: Earner[]): Earner[] => list.map(([id, ts]) => [id, ts]);
+// Copied with plain loops: the engine copies a lead's whole state on every request, and
+// Object.entries/fromEntries allocate an array per key on a path that runs millions of times.
+// Earner tuples are never changed once made (lists gain, lose and reorder them): the lists are
+// copied, the tuples shared.
+function copyPairs(list: Earner[]): Earner[] {
+  return list.slice();
+}
+
+/** A copy of each value of a record of JSON data, keys in the same order. */
+function mapValues<T, U>(record: Record<string, T>, copy: (value: T) => U): Record<string, U> {
+  const out: Record<string, U> = {};
+  for (const key in record) out[key] = copy(record[key]!);
+  return out;
+}
 
 function copyAccumulator(acc: RuleAccumulator): RuleAccumulator {
   const copy: RuleAccumulator = { n: acc.n, u: acc.u, t0: acc.t0, h: acc.h, recent: copyPairs(acc.recent) };
   if (acc.earners) copy.earners = copyPairs(acc.earners);
-  if (acc.buckets) copy.buckets = Object.fromEntries(Object.entries(acc.buckets).map(([k, v]) => [k, copyPairs(v)]));
+  if (acc.buckets) copy.buckets = mapValues(acc.buckets, copyPairs);
   return copy;
 }
 
 function copyModel(ms: ModelState): ModelState {
-  const rules = Object.fromEntries(Object.entries(ms.rules).map(([id, acc]) => [id, copyAccumulator(acc)]));
-  const copy: ModelState = { label: ms.label, stage: ms.stage, ...(ms.floor !== undefined ? { floor: ms.floor } : {}), dq: { ...ms.dq }, rules };
+  const copy: ModelState = { label: ms.label, stage: ms.stage, ...(ms.floor !== undefined ? { floor: ms.floor } : {}), dq: { ...ms.dq }, rules: mapValues(ms.rules, copyAccumulator) };
   if (ms.visit) copy.visit = { ...ms.visit, starts: [...ms.visit.starts] };
-  if (ms.idle) copy.idle = Object.fromEntries(Object.entries(ms.idle).map(([id, [last, firedAt]]) => [id, [last, firedAt]]));
+  if (ms.idle) copy.idle = mapValues(ms.idle, ([last, firedAt]): [number, number] => [last, firedAt]);
   if (ms.lifted !== undefined) copy.lifted = ms.lifted;
   if (ms.adjust) copy.adjust = ms.adjust.map(([id, ts, points, halfLife, reason]) => [id, ts, points, halfLife, reason]);
-  if (ms.combos) copy.combos = Object.fromEntries(Object.entries(ms.combos).map(([id, memo]) => [id, [...memo]]));
+  if (ms.combos) copy.combos = mapValues(ms.combos, (memo) => [...memo]);
   return copy;
+}
+
+/** Traits are free-form JSON from identify calls: the one part copied generically (most leads have none). */
+function copyTraits(traits: Record<string, unknown>): Record<string, unknown> {
+  for (const _key in traits) return JSON.parse(JSON.stringify(traits)) as Record<string, unknown>;
+  return {};
 }
 
 /**
@@ -54,11 +72,10 @@ export function cloneState(state: LeadState): LeadState {
   return {
     v: state.v,
     clock: state.clock,
-    // Traits are free-form JSON from identify calls: the one part copied generically.
-    traits: JSON.parse(JSON.stringify(state.traits)) as Record<string, unknown>,
-    traitSrc: Object.fromEntries(Object.entries(state.traitSrc).map(([k, [id, ts]]) => [k, [id, ts] as Earner])),
+    traits: copyTraits(state.traits),
+    traitSrc: { ...state.traitSrc },
     seen: copyPairs(state.seen),
-    models: Object.fromEntries(Object.entries(state.models).map(([id, ms]) => [id, copyModel(ms)])),
+    models: mapValues(state.models, copyModel),
   };
 }
 

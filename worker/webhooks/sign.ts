@@ -39,8 +39,20 @@ export interface SignWebhookInput {
 
 const ENCODER = new TextEncoder();
 
-function importHmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", parseSecret(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+/**
+ * Keys this isolate imported, by secret: a lead's outbox signs with the same few secrets all day. The
+ * keys themselves are kept, never a pending import: a promise must not pass from one request to another.
+ */
+const KEYS = new Map<string, CryptoKey>();
+const MAX_KEPT_KEYS = 64;
+
+async function importHmacKey(secret: string): Promise<CryptoKey> {
+  const kept = KEYS.get(secret);
+  if (kept) return kept;
+  const key = await crypto.subtle.importKey("raw", parseSecret(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  if (KEYS.size >= MAX_KEPT_KEYS) KEYS.delete(KEYS.keys().next().value!);
+  KEYS.set(secret, key);
+  return key;
 }
 
 function signedContent(id: string, timestamp: number, body: string): Uint8Array<ArrayBuffer> {
