@@ -10,10 +10,11 @@
  * the lists best bound first, scores every row read exactly at t, and stops once the page's last row
  * beats the bound of everything unread. Deep pages read more rows than the first (everything above
  * the cursor is read again); the bench measures both (bench/RESULTS.md). Leads that score nothing yet
- * (SCORED below) have no order-index entry: they follow every list, read from the table in lead id order.
+ * (SCORED in ./index-lists.ts) have no order-index entry: they follow every list, read from the table by lead id.
  */
 import type { LeadIndexEntry } from "./SiteObject";
 import { orderKeys, scoreOnCurve, upperBound, type IndexCurve } from "./index-curve";
+import { COLUMNS, OrderList, orderLists, SCORED, UnscoredList, type Row, type RowSource } from "./index-lists";
 
 /**
  * The table, and its one secondary index: an index write costs two rows (the row and its index entry),
@@ -26,13 +27,6 @@ export const LEAD_INDEX_SCHEMA = `
   CREATE TABLE IF NOT EXISTS lead_index (lead_id TEXT PRIMARY KEY, user_id TEXT, score REAL NOT NULL, label TEXT NOT NULL, stage TEXT NOT NULL, updated_at INTEGER NOT NULL,
     model TEXT NOT NULL DEFAULT '', curve TEXT, hl REAL NOT NULL DEFAULT 0, bb REAL NOT NULL DEFAULT 0, key REAL NOT NULL DEFAULT 0, horizon_end INTEGER) WITHOUT ROWID;
 `;
-/**
- * Rows that score: anything with a decaying part, or lasting points other than 0. The rest (a visitor
- * whose events earned nothing yet, most of a site's one-page visits) is the *unscored* set: bound 0 and
- * score 0 (or below, once an absence step fires), listed after every scoring lead in lead id order, from
- * the table itself. It stays out of the order index, so listing such a lead costs one row, not two.
- */
-const SCORED = "(hl <> 0 OR key <> 0)";
 /**
  * The label is part of each list, so a label filter reads only that label's lists (no extra row: one
  * entry either way). Partial: only scoring rows have an entry (queries repeat SCORED so SQLite uses it).
@@ -118,27 +112,8 @@ export interface LeadListPage {
   rowsScanned: number;
 }
 
-/** Rows read from one list at a time: few at first (most lists contribute little to a first page), more later. */
-const FIRST_CHUNK = 8;
-const MAX_CHUNK = 256;
 /** A search scores at most this many matching leads: a wider search asks for a longer prefix. */
 export const SEARCH_CAP = 1_000;
-
-type Row = {
-  lead_id: string;
-  user_id: string | null;
-  score: number;
-  label: string;
-  stage: string;
-  model: string;
-  updated_at: number;
-  curve: string | null;
-  hl: number;
-  bb: number;
-  key: number;
-};
-
-const COLUMNS = "lead_id, user_id, score, label, stage, model, updated_at, curve, hl, bb, key";
 
 function listed(row: Row, at: number): ListedLead {
   const score = row.curve ? scoreOnCurve(JSON.parse(row.curve) as IndexCurve, at, row.updated_at) : row.score;
@@ -162,13 +137,6 @@ function filterSql(query: LeadListQuery): { clause: string; binds: unknown[] } {
   return { clause: parts.join(" "), binds };
 }
 
-/** Where a listing reads rows from, best bound first within each source. */
-interface RowSource {
-  readonly keys: { hl: number; bb: number; label: string };
-  peek(): Row | null;
-  take(): Row;
-}
-
 /**
  * Whether the unscored rows may hold a lead the query's filters keep: `query.unscored` lists the
  * label, stage and model of every unscored row the site has (absent: assume any), so a filter such as
@@ -181,78 +149,6 @@ function mayHoldUnscored(query: LeadListQuery): boolean {
     if ((query.label === undefined || query.label === label) && (query.stage === undefined || query.stage === stage) && (query.model === undefined || query.model === model)) return true;
   }
   return false;
-}
-
-/** One list, (hl, bb, label), read in descending key order a chunk at a time (keyset on key and lead id). */
-class OrderList implements RowSource {
-  #buffer: Row[] = [];
-  #last: { key: number; leadId: string } | null = null;
-  #drained = false;
-  #chunk = FIRST_CHUNK;
-
-  constructor(
-    private readonly sql: SqlStorage,
-    readonly keys: { hl: number; bb: number; label: string },
-    private readonly filter: { clause: string; binds: unknown[] },
-  ) {}
-
-  /** The next unread row, left unread; null once the list is read out. */
-  peek(): Row | null {
-    if (this.#buffer.length === 0 && !this.#drained) {
-      const { clause, binds } = this.filter;
-      const last = this.#last;
-      this.#buffer = this.sql
-        .exec<Row>(
-          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? AND label = ? AND ${SCORED} ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, label, key DESC, lead_id LIMIT ${this.#chunk}`,
-          this.keys.hl, this.keys.bb, this.keys.label, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
-        )
-        .toArray();
-      this.#drained = this.#buffer.length < this.#chunk;
-      this.#chunk = Math.min(MAX_CHUNK, this.#chunk * 4);
-    }
-    return this.#buffer[0] ?? null;
-  }
-
-  take(): Row {
-    const row = this.#buffer.shift()!;
-    this.#last = { key: row.key, leadId: row.lead_id };
-    return row;
-  }
-}
-
-/**
- * The unscored rows (see SCORED), read from the table in lead id order: every one is bound by 0, so
- * they follow every scoring list, and among those scoring exactly 0 the listing's own order is lead id.
- */
-class UnscoredList implements RowSource {
-  readonly keys = { hl: 0, bb: 0, label: "" };
-  #buffer: Row[] = [];
-  #last: string | null = null;
-  #drained = false;
-  #chunk = FIRST_CHUNK;
-
-  constructor(
-    private readonly sql: SqlStorage,
-    private readonly filter: { clause: string; binds: unknown[] },
-  ) {}
-
-  peek(): Row | null {
-    if (this.#buffer.length === 0 && !this.#drained) {
-      const { clause, binds } = this.filter;
-      this.#buffer = this.sql
-        .exec<Row>(`SELECT ${COLUMNS} FROM lead_index WHERE NOT ${SCORED} ${clause} ${this.#last === null ? "" : "AND lead_id > ?"} ORDER BY lead_id LIMIT ${this.#chunk}`, ...binds, ...(this.#last === null ? [] : [this.#last]))
-        .toArray();
-      this.#drained = this.#buffer.length < this.#chunk;
-      this.#chunk = Math.min(MAX_CHUNK, this.#chunk * 4);
-    }
-    return this.#buffer[0] ?? null;
-  }
-
-  take(): Row {
-    const row = this.#buffer.shift()!;
-    this.#last = row.lead_id;
-    return row;
-  }
 }
 
 /**
@@ -326,19 +222,6 @@ export function unscoredKind(row: { label: string; stage: string; model?: string
 export function isUnscored(entry: LeadIndexEntry): boolean {
   const keys = entry.curve ? orderKeys(entry.curve, entry.updatedAt) : { hl: 0, bb: 0, key: entry.score };
   return keys.hl === 0 && keys.key === 0;
-}
-
-/** The (hl, bb, label) lists scoring rows use now, each found by one index seek. */
-function orderLists(sql: SqlStorage): Array<{ hl: number; bb: number; label: string }> {
-  const lists: Array<{ hl: number; bb: number; label: string }> = [];
-  for (let after = { hl: -1, bb: 0, label: "" }; ; ) {
-    const row = sql
-      .exec<{ hl: number; bb: number; label: string }>(`SELECT hl, bb, label FROM lead_index WHERE (hl, bb, label) > (?, ?, ?) AND ${SCORED} ORDER BY hl, bb, label LIMIT 1`, after.hl, after.bb, after.label)
-      .toArray()[0];
-    if (!row) return lists;
-    lists.push(row);
-    after = row;
-  }
 }
 
 /** LIKE's wildcards taken literally: a search is a prefix, never a pattern. */
