@@ -11,7 +11,7 @@
  */
 export const SCORED = "(hl <> 0 OR key <> 0)";
 
-/** Rows read from one list at a time: few at first (most lists contribute little to a first page), more later. */
+/** Rows read from one list at a time, growing fourfold per read up to MAX_CHUNK. */
 const FIRST_CHUNK = 8;
 const MAX_CHUNK = 256;
 
@@ -39,30 +39,22 @@ export interface RowSource {
   take(): Row;
 }
 
-/** One list, (hl, bb, label), read in descending key order a chunk at a time (keyset on key and lead id). */
-export class OrderList implements RowSource {
+/** A source read a chunk at a time: few rows at first (most lists add little to a first page), more later. */
+abstract class ChunkedRows implements RowSource {
+  abstract readonly keys: { hl: number; bb: number; label: string };
   #buffer: Row[] = [];
-  #last: { key: number; leadId: string } | null = null;
   #drained = false;
   #chunk = FIRST_CHUNK;
 
-  constructor(
-    private readonly sql: SqlStorage,
-    readonly keys: { hl: number; bb: number; label: string },
-    private readonly filter: { clause: string; binds: unknown[] },
-  ) {}
+  /** Up to `limit` rows after the last one taken, in the source's order. */
+  protected abstract read(limit: number): Row[];
+  /** Remembers where the source goes on from. */
+  protected abstract taken(row: Row): void;
 
-  /** The next unread row, left unread; null once the list is read out. */
+  /** The next unread row, left unread; null once the source is read out. */
   peek(): Row | null {
     if (this.#buffer.length === 0 && !this.#drained) {
-      const { clause, binds } = this.filter;
-      const last = this.#last;
-      this.#buffer = this.sql
-        .exec<Row>(
-          `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? AND label = ? AND ${SCORED} ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, label, key DESC, lead_id LIMIT ${this.#chunk}`,
-          this.keys.hl, this.keys.bb, this.keys.label, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
-        )
-        .toArray();
+      this.#buffer = this.read(this.#chunk);
       this.#drained = this.#buffer.length < this.#chunk;
       this.#chunk = Math.min(MAX_CHUNK, this.#chunk * 4);
     }
@@ -71,8 +63,36 @@ export class OrderList implements RowSource {
 
   take(): Row {
     const row = this.#buffer.shift()!;
-    this.#last = { key: row.key, leadId: row.lead_id };
+    this.taken(row);
     return row;
+  }
+}
+
+/** One list, (hl, bb, label), read in descending key order (keyset on key and lead id). */
+export class OrderList extends ChunkedRows {
+  #last: { key: number; leadId: string } | null = null;
+
+  constructor(
+    private readonly sql: SqlStorage,
+    readonly keys: { hl: number; bb: number; label: string },
+    private readonly filter: { clause: string; binds: unknown[] },
+  ) {
+    super();
+  }
+
+  protected read(limit: number): Row[] {
+    const { clause, binds } = this.filter;
+    const last = this.#last;
+    return this.sql
+      .exec<Row>(
+        `SELECT ${COLUMNS} FROM lead_index WHERE hl = ? AND bb = ? AND label = ? AND ${SCORED} ${clause} ${last ? "AND (key < ? OR (key = ? AND lead_id > ?))" : ""} ORDER BY hl, bb, label, key DESC, lead_id LIMIT ${limit}`,
+        this.keys.hl, this.keys.bb, this.keys.label, ...binds, ...(last ? [last.key, last.key, last.leadId] : []),
+      )
+      .toArray();
+  }
+
+  protected taken(row: Row): void {
+    this.#last = { key: row.key, leadId: row.lead_id };
   }
 }
 
@@ -80,34 +100,25 @@ export class OrderList implements RowSource {
  * The unscored rows (see SCORED), read from the table in lead id order: every one is bound by 0, so
  * they follow every scoring list, and among those scoring exactly 0 the listing's own order is lead id.
  */
-export class UnscoredList implements RowSource {
+export class UnscoredList extends ChunkedRows {
   readonly keys = { hl: 0, bb: 0, label: "" };
-  #buffer: Row[] = [];
   #last: string | null = null;
-  #drained = false;
-  #chunk = FIRST_CHUNK;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly filter: { clause: string; binds: unknown[] },
-  ) {}
-
-  peek(): Row | null {
-    if (this.#buffer.length === 0 && !this.#drained) {
-      const { clause, binds } = this.filter;
-      this.#buffer = this.sql
-        .exec<Row>(`SELECT ${COLUMNS} FROM lead_index WHERE NOT ${SCORED} ${clause} ${this.#last === null ? "" : "AND lead_id > ?"} ORDER BY lead_id LIMIT ${this.#chunk}`, ...binds, ...(this.#last === null ? [] : [this.#last]))
-        .toArray();
-      this.#drained = this.#buffer.length < this.#chunk;
-      this.#chunk = Math.min(MAX_CHUNK, this.#chunk * 4);
-    }
-    return this.#buffer[0] ?? null;
+  ) {
+    super();
   }
 
-  take(): Row {
-    const row = this.#buffer.shift()!;
+  protected read(limit: number): Row[] {
+    const { clause, binds } = this.filter;
+    const after = this.#last === null ? [] : [this.#last];
+    return this.sql.exec<Row>(`SELECT ${COLUMNS} FROM lead_index WHERE NOT ${SCORED} ${clause} ${after.length ? "AND lead_id > ?" : ""} ORDER BY lead_id LIMIT ${limit}`, ...binds, ...after).toArray();
+  }
+
+  protected taken(row: Row): void {
     this.#last = row.lead_id;
-    return row;
   }
 }
 
