@@ -165,4 +165,31 @@ describe("label changes per day", () => {
     expect(days.at(-1).date).toBe(new Date().toISOString().slice(0, 10));
     expect(days.slice(0, -1).every((d: any) => Object.keys(d.changes).length === 0)).toBe(true);
   });
+
+  it("adds up the moves one request of gathered entries brings: each lead once per move, a late entry not at all", async () => {
+    const site = env.SITES.getByName(uniqueSite("out-tally"));
+    const day = Date.UTC(2026, 10, 2);
+    const entry = (leadId: string, label: string, updatedAt: number) => ({ leadId, userId: null, score: 10, label, stage: "lead", model: "shop", updatedAt, horizonEnd: null });
+    // First listings move nothing.
+    await site.upsertLeads(["a", "b", "c"].map((id) => entry(id, "cold", day)));
+    await site.upsertLeads([
+      entry("a", "warm", day + 1_000),
+      entry("b", "warm", day + 1_000),
+      // One lead twice in one request: cold to warm, then warm to hot.
+      entry("c", "warm", day + 1_000),
+      entry("c", "hot", day + 2_000),
+      // Older than what the index holds for a: it replaces nothing, so it moved nothing.
+      entry("a", "hot", day + 500),
+      // The same label again is no move.
+      entry("b", "warm", day + 3_000),
+    ]);
+    const counted = await site.labelChanges(Math.floor(day / 86_400_000));
+    expect(counted).toEqual([
+      { day: Math.floor(day / 86_400_000), label: "hot", n: 1 },
+      { day: Math.floor(day / 86_400_000), label: "warm", n: 3 },
+    ]);
+    // A later request adds to the same day's rows.
+    await site.upsertLeads([entry("a", "hot", day + 4_000), entry("b", "hot", day + 4_000)]);
+    expect((await site.labelChanges(Math.floor(day / 86_400_000))).find((r: any) => r.label === "hot")?.n).toBe(3);
+  });
 });

@@ -1,8 +1,9 @@
 // Promo codes go to their owner: codes only for confirmed people where the site asks for it, every
 // code a person was shown kept after a merge, and a lookup a checkout uses to bind a code to a person.
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { leadIdForUser } from "../../worker/lead/ids";
-import { adminFetch, eventually, getLead, putConfig, send, shopConfig, uniqueSite, wire } from "./helpers";
+import { adminFetch, env, eventually, getLead, putConfig, send, shopConfig, uniqueSite, wire } from "./helpers";
 
 /** cart 70 makes a lead hot (60) at once; the promo needs a cart add. */
 const HOT_CART = { rules: [{ id: "cart", event: "cart_add", points: 70 }, { id: "chat", event: "chat_open", points: 1 }] };
@@ -93,5 +94,39 @@ describe("every code a person was shown", () => {
     const bad = await lookup(s, "not a code!");
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBeDefined();
+  });
+});
+
+describe("the site's code rows", () => {
+  it("are found by their lead through an index, and an entry that changes nothing of their holder writes none", async () => {
+    const stub = env.SITES.getByName(uniqueSite("owner-rows"));
+    const entry = (updatedAt: number, userId: string | null) => ({ leadId: "l_1", userId, score: 70, label: "hot", stage: "lead", model: "shop", updatedAt, horizonEnd: null, verified: true, promos: [{ code: "HOT-1", issuedAt: 1 }] });
+    await stub.upsertLeads([{ ...entry(1, null), leadId: "l_other", promos: [{ code: "HOT-2", issuedAt: 1 }] }, entry(1, null)]);
+    const written = await runInDurableObject(stub, async (site, state) => {
+      const sql = state.storage.sql;
+      const plan = sql.exec<{ detail: string }>("EXPLAIN QUERY PLAN UPDATE promo_codes SET user_id = 'x' WHERE lead_id = 'l_1'").toArray().map((r) => r.detail).join(" ");
+      expect(plan).toContain("promo_codes_lead");
+      // Rows each statement about codes wrote, for the next two entries.
+      const cursors: Array<{ statement: string; cursor: { rowsWritten: number } }> = [];
+      const exec = sql.exec.bind(sql);
+      (sql as any).exec = (statement: string, ...binds: unknown[]) => {
+        const cursor = exec(statement, ...binds);
+        if (statement.includes("promo_codes")) cursors.push({ statement, cursor });
+        return cursor;
+      };
+      const codeRows = () => cursors.splice(0).reduce((n, c) => n + c.cursor.rowsWritten, 0);
+      try {
+        await site.upsertLeads([entry(2, null)]);
+        const unchanged = codeRows();
+        await site.upsertLeads([entry(3, "ada@example.com")]);
+        return { unchanged, confirmed: codeRows() };
+      } finally {
+        (sql as any).exec = exec;
+      }
+    });
+    expect(written.unchanged).toBe(0);
+    expect(written.confirmed).toBeGreaterThan(0);
+    expect(await stub.promoOwner("HOT-1")).toMatchObject({ leadId: "l_1", userId: "ada@example.com" });
+    expect(await stub.promoOwner("HOT-2")).toMatchObject({ leadId: "l_other", userId: null });
   });
 });

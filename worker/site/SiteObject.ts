@@ -5,7 +5,7 @@ import type { RescoreOutcome } from "../lead/types";
 import type { SiteConfig } from "./config";
 import type { LeadOutcome } from "../outcomes/outcome";
 import type { CounterRow } from "./report-counters";
-import { counterRows, countLabelChange, labelChangesSince, recordOutcome, REPORT_SCHEMA } from "./report-store";
+import { addLabelChanges, counterRows, labelChangesSince, recordOutcome, REPORT_SCHEMA, tallyLabelChange, type LabelChangeTally } from "./report-store";
 import type { IndexCurve } from "./index-curve";
 import { countByLabel, isUnscored, listLeadPage, migrateLeadIndex, unscoredKind, unscoredKinds, upsertIndexRow, type LeadListPage, type LeadListQuery } from "./lead-index";
 import { leadIdsAfter, RESCORE_SCHEMA, rescoreProgress, startRescore, walkRescore, type RescoreProgress } from "./rescore";
@@ -117,6 +117,8 @@ export class SiteObject extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS config_versions (version INTEGER PRIMARY KEY, json TEXT NOT NULL, saved_at INTEGER NOT NULL, summary TEXT NOT NULL);
       INSERT OR IGNORE INTO config_versions (version, json, saved_at, summary) SELECT version, json, updated_at, '' FROM config;
       CREATE TABLE IF NOT EXISTS promo_codes (code TEXT PRIMARY KEY, lead_id TEXT NOT NULL, user_id TEXT, verified INTEGER, issued_at INTEGER NOT NULL) WITHOUT ROWID;
+      -- Every index entry looks its lead's codes up (and erasure deletes them): without this, each was a scan of every code the site issued.
+      CREATE INDEX IF NOT EXISTS promo_codes_lead ON promo_codes (lead_id);
       CREATE TABLE IF NOT EXISTS trait_names (name TEXT PRIMARY KEY, first_seen INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS dead_letters (message_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, lead_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, endpoint_id));
     `);
@@ -254,13 +256,15 @@ export class SiteObject extends DurableObject<Env> {
 
   /** Several leads' entries in one request (lead objects gather them per isolate). */
   async upsertLeads(entries: LeadIndexEntry[]): Promise<void> {
-    for (const entry of entries) this.#upsert(entry);
+    // One synchronous run: the entries and their counters commit together.
+    const tally: LabelChangeTally = new Map();
+    for (const entry of entries) this.#upsert(entry, tally);
+    addLabelChanges(this.#sql, tally);
     await this.#scheduleSweep(entries);
   }
 
   async upsertLead(entry: LeadIndexEntry): Promise<void> {
-    this.#upsert(entry);
-    await this.#scheduleSweep([entry]);
+    await this.upsertLeads([entry]);
   }
 
   /**
@@ -278,7 +282,7 @@ export class SiteObject extends DurableObject<Env> {
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
-  #upsert(entry: LeadIndexEntry): void {
+  #upsert(entry: LeadIndexEntry, tally: LabelChangeTally): void {
     if (entry.traitNames?.length) this.recordTraitNames(entry.traitNames, entry.updatedAt);
     for (const id of entry.replaces ?? []) {
       this.#sql.exec("DELETE FROM lead_index WHERE lead_id = ?", id);
@@ -288,7 +292,7 @@ export class SiteObject extends DurableObject<Env> {
       recordOutcome(this.#sql, id, null);
     }
     this.#upsertPromos(entry);
-    countLabelChange(this.#sql, entry.leadId, entry.label, entry.updatedAt);
+    tallyLabelChange(this.#sql, tally, entry.leadId, entry.label, entry.updatedAt);
     upsertIndexRow(this.#sql, entry);
     // Only ever added to: a kind no row has any more costs a listing that filters for it one scan, never a lead missed.
     if (this.#unscored && isUnscored(entry)) this.#unscored.add(unscoredKind(entry));
@@ -299,12 +303,14 @@ export class SiteObject extends DurableObject<Env> {
     for (const p of entry.promos ?? []) {
       this.#sql.exec(
         `INSERT INTO promo_codes (code, lead_id, user_id, verified, issued_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (code) DO UPDATE SET lead_id = excluded.lead_id, user_id = excluded.user_id, verified = excluded.verified`,
+         ON CONFLICT (code) DO UPDATE SET lead_id = excluded.lead_id, user_id = excluded.user_id, verified = excluded.verified
+         WHERE promo_codes.lead_id IS NOT excluded.lead_id OR promo_codes.user_id IS NOT excluded.user_id OR promo_codes.verified IS NOT excluded.verified`,
         p.code, entry.leadId, entry.userId, verified, p.issuedAt,
       );
     }
-    // A confirmation arrives without new codes: the lead's older ones follow it.
-    this.#sql.exec("UPDATE promo_codes SET user_id = ?, verified = ? WHERE lead_id = ?", entry.userId, verified, entry.leadId);
+    // A confirmation arrives without new codes: the lead's older ones follow it. Here and above, only
+    // codes whose holder changed are written: every entry lists the lead's codes, and a lead re-indexes often.
+    this.#sql.exec("UPDATE promo_codes SET user_id = ?1, verified = ?2 WHERE lead_id = ?3 AND (user_id IS NOT ?1 OR verified IS NOT ?2)", entry.userId, verified, entry.leadId);
   }
 
   /** The lead a promo code was issued to, or null for a code this site never issued (or erased). */

@@ -59,15 +59,29 @@ export function counterRows(sql: SqlStorage, model: string, fromWeek: number, to
     .toArray();
 }
 
-/** Counts a lead's move into `label` on the UTC day of `at`, when it was listed before under another label. */
-export function countLabelChange(sql: SqlStorage, leadId: string, label: string, at: number): void {
+/** Label changes gathered from one request's index entries, by `day\u0000label`. */
+export type LabelChangeTally = Map<string, { day: number; label: string; n: number }>;
+
+/** Notes in `tally` a lead's move into `label` on the UTC day of `at`, when it was listed before under another label. */
+export function tallyLabelChange(sql: SqlStorage, tally: LabelChangeTally, leadId: string, label: string, at: number): void {
   const before = sql.exec<{ label: string; updated_at: number }>("SELECT label, updated_at FROM lead_index WHERE lead_id = ?", leadId).toArray()[0];
   // A late, older entry does not replace a newer one in the index, so it moved nothing.
   if (!before || before.label === label || before.updated_at > at) return;
-  sql.exec(
-    "INSERT INTO label_changes (day, label, n) VALUES (?, ?, 1) ON CONFLICT (day, label) DO UPDATE SET n = n + 1",
-    Math.floor(at / DAY_MS), label,
-  );
+  const day = Math.floor(at / DAY_MS);
+  const key = `${day}\u0000${label}`;
+  const counted = tally.get(key);
+  if (counted) counted.n += 1;
+  else tally.set(key, { day, label, n: 1 });
+}
+
+/**
+ * Adds what one request's entries tallied: a row written per day and label, however many leads moved
+ * there (the isolate's index batcher gathers many leads' entries into one request).
+ */
+export function addLabelChanges(sql: SqlStorage, tally: LabelChangeTally): void {
+  for (const { day, label, n } of tally.values()) {
+    sql.exec("INSERT INTO label_changes (day, label, n) VALUES (?, ?, ?) ON CONFLICT (day, label) DO UPDATE SET n = n + excluded.n", day, label, n);
+  }
 }
 
 /** Label changes per UTC day from `fromDay` (days since the epoch) on: [{ day, label, n }]. */
