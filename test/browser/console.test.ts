@@ -177,6 +177,15 @@ describe("the operator console in real Chromium", () => {
     const [cookie] = await context.cookies(worker.url);
     expect(cookie).toMatchObject({ name: "leadscore_session", httpOnly: true, sameSite: "Strict", path: "/" });
     expect(cookie!.value).not.toContain(ADMIN_TOKEN);
+    // The site id field checks what the API accepts (a pattern the browser could not compile would check nothing).
+    const siteField = page.getByLabel("Site id");
+    const mismatch = async (value: string) => {
+      await siteField.fill(value);
+      return siteField.evaluate((input: HTMLInputElement) => input.validity.patternMismatch);
+    };
+    expect(await mismatch("bad site!")).toBe(true);
+    expect(await mismatch("-demo")).toBe(true);
+    expect(await mismatch("shop-2_eu")).toBe(false);
     await page.getByRole("link", { name: "open the demo site" }).click();
     await page.getByRole("heading", { level: 1, name: "Overview" }).waitFor();
   });

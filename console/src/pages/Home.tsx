@@ -16,7 +16,7 @@ export function Home({ demo, lastSite }: { demo: boolean; lastSite: string | nul
         }}
       >
         <label for="site">Site id</label>
-        <input id="site" name="site" required pattern="[A-Za-z0-9][A-Za-z0-9_-]{0,63}" value={site} onInput={(e) => setSite((e.target as HTMLInputElement).value)} aria-describedby="site-help" />
+        <input id="site" name="site" required pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}" value={site} onInput={(e) => setSite((e.target as HTMLInputElement).value)} aria-describedby="site-help" />
         <button type="submit" class="button primary">Open</button>
         <p id="site-help" class="muted">The <code>data-site</code> of your snippet tag.</p>
       </form>
