@@ -70,6 +70,17 @@ describe("the leadscore command line against a local worker", () => {
     expect(label).toBe("warm");
   });
 
+  it("simulates the README's example journey: warm, hot, then decay back to cold by the day's end", async () => {
+    onTestFailed(() => console.error(tailLogs(worker)));
+    const result = await run(["simulate", fileURLToPath(new URL("../../examples/journey.json", import.meta.url))]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const changes = result.stdout.split("\n").filter((l) => l.includes("label_changed")).map((l) => /label_changed (\w+ → \w+)/.exec(l)![1]);
+    expect(changes).toEqual(["cold → warm", "warm → hot", "hot → warm", "warm → cold"]);
+    expect(result.stdout).toMatch(/^2026-12-01T09:04:00Z\s+cart_add\s+[\d.]+\s+hot\s/m);
+    expect(result.stdout).toMatch(/\(decay\)/);
+  });
+
   it("refuses a push with a mistake (exit 1, the path printed) and saves nothing, then saves a good one over the version in force", async () => {
     onTestFailed(() => console.error(tailLogs(worker)));
     const { body: demo, etag } = await config();
