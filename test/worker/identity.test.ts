@@ -1,5 +1,5 @@
 import { SELF } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { leadIdForAnonymous, leadIdForUser } from "../../worker/lead/ids";
 import { replay, view } from "../../worker/scoring";
 import { adminFetch, env, eventually, getLead, outboxDrained, pageView, putConfig, received, send, shopConfig, uniqueSite, wire } from "./helpers";
@@ -137,6 +137,29 @@ describe("anonymous to known", () => {
 
     const fresh = await send(SITE, anon, [pageView("/")]);
     expect(fresh.body.lead.score).toBe(1);
+  });
+
+  it("leaves no erased e-mail in the isolate's remembered lead-id hashes", async () => {
+    const email = `${uid("forget")}@example.com`;
+    await send(SITE, uid("forget-anon"), [wire("i", "identify")], email);
+    // The worker runs in this isolate: every hash it computes passes through this digest.
+    const hashed: string[] = [];
+    const digest = crypto.subtle.digest.bind(crypto.subtle);
+    const spy = vi.spyOn(crypto.subtle, "digest").mockImplementation(async (algorithm, data) => {
+      hashed.push(new TextDecoder().decode(data as ArrayBuffer));
+      return digest(algorithm, data);
+    });
+    try {
+      expect((await getLead(SITE, email)).status).toBe(200);
+      // Remembered: the e-mail's lead id is not hashed again.
+      expect(hashed.filter((text) => text.includes(email))).toEqual([]);
+      expect((await adminFetch(`/v1/sites/${SITE}/leads/${encodeURIComponent(email)}`, { method: "DELETE" })).status).toBe(200);
+      expect((await getLead(SITE, email)).status).toBe(404);
+      // Forgotten with the erasure: asking again hashes it anew.
+      expect(hashed.filter((text) => text.includes(email))).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -29,14 +29,27 @@ async function hashHex(text: string): Promise<string> {
   return hex;
 }
 
+const userKey = (site: string, userId: string) => `${site}\u0000user\u0000${normaliseUserId(userId)}`;
+const anonymousKey = (site: string, anonymousId: string) => `${site}\u0000anon\u0000${anonymousId}`;
+
 /** The lead id of a known person on a site. The site is hashed in so ids do not link across sites. */
 export async function leadIdForUser(site: string, userId: string): Promise<string> {
-  return `u_${await hashHex(`${site}\u0000user\u0000${normaliseUserId(userId)}`)}`;
+  return `u_${await hashHex(userKey(site, userId))}`;
 }
 
 /** The lead id of an anonymous visitor (snippet anonymous id or Segment anonymousId). */
 export async function leadIdForAnonymous(site: string, anonymousId: string): Promise<string> {
-  return `a_${await hashHex(`${site}\u0000anon\u0000${anonymousId}`)}`;
+  return `a_${await hashHex(anonymousKey(site, anonymousId))}`;
+}
+
+/**
+ * Forgets what this isolate remembers of an erased person's ids: the remembered hashes are keyed by
+ * the e-mail itself, which must not outlive the erasure here. Other isolates forget theirs as newer
+ * visitors push them out (they hold nothing that is stored, and nothing the e-mail does not give).
+ */
+export function forgetPerson(site: string, userIds: readonly string[], anonymousIds: readonly string[]): void {
+  for (const userId of userIds) HASHES.delete(userKey(site, userId));
+  for (const anonymousId of anonymousIds) HASHES.delete(anonymousKey(site, anonymousId));
 }
 
 /**

@@ -6,7 +6,7 @@ import { pathOf } from "../http/url";
 import { ApiError, parseOr } from "../http/errors";
 import type { LeadDescription } from "../lead/types";
 import { decodeCursor, encodeCursor, type ExportAnswer } from "../lead/export-page";
-import { leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
+import { forgetPerson, leadIdForAnonymous, leadStub, resolveLeadRef } from "../lead/ids";
 import { cryptoBytes } from "../lead/promo";
 import { simulateLead } from "../lead/simulate-lead";
 import { simulate, type ScoringEvent } from "../scoring";
@@ -58,7 +58,8 @@ admin.get("/v1/sites/:site/leads/:lead/events", async (c) => {
 
 admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
   const site = siteOf(c);
-  let leadId = await resolveLeadRef(site, parseOr(leadRefSchema, c.req.param("lead")));
+  const ref = parseOr(leadRefSchema, c.req.param("lead"));
+  let leadId = await resolveLeadRef(site, ref);
   let found = (await leadStub(c.env, site, leadId).describe()) as LeadDescription | null;
   if (found?.mergedInto) {
     leadId = found.mergedInto;
@@ -69,6 +70,8 @@ admin.delete("/v1/sites/:site/leads/:lead", async (c) => {
   const all = [...new Set([leadId, ...anonymousLeadIds])];
   await Promise.all(all.map((id) => leadStub(c.env, site, id).erase()));
   await siteStub(c.env, site).removeLeads(all);
+  // The ref as typed may be the e-mail, an anonymous id or a lead id: forgetting a key never remembered is harmless.
+  forgetPerson(site, [ref, ...(typeof found?.userId === "string" ? [found.userId] : [])], [ref, ...anonymousIds]);
   return c.json({ erased: all });
 });
 
