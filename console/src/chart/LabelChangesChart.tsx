@@ -1,5 +1,6 @@
 import { useRef } from "preact/hooks";
 import uPlot from "uplot";
+import { COUNT_STEPS, countAxisWidth } from "./count-axis";
 import type { LabelChangesSeries } from "./label-changes-series";
 import { useUplot } from "./use-uplot";
 
@@ -18,9 +19,12 @@ function options(series: LabelChangesSeries, width: number): uPlot.Options {
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true, range: (_u, min, max) => [min - DAY_S / 2, max + DAY_S / 2] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     series: [{}, ...drawn.map((label) => ({ label, paths: bars, fill: BAND_COLOURS[series.labels.indexOf(label) % BAND_COLOURS.length], stroke: "transparent", points: { show: false } }))],
-    axes: [{ stroke: "#4a5568" }, { stroke: "#4a5568", size: 36 }],
+    // Counts of leads: whole-number ticks only, and an axis as wide as its longest label (a fixed
+    // width clipped "0.75" on a phone).
+    axes: [{ stroke: "#4a5568" }, { stroke: "#4a5568", incrs: COUNT_STEPS, values: (_u, splits) => splits.map((v) => String(v)), size: (_u, values) => countAxisWidth(values) }],
   };
 }
+
 
 /**
  * Label changes per day, stacked by label in band order. The series is on the element as
@@ -37,7 +41,7 @@ export function LabelChangesChart({ series, caption }: { series: LabelChangesSer
   useUplot(host, (width) => options(series, width), stackedData, [series], HEIGHT);
   return (
     <figure class="chart" ref={figure} data-chart="label-changes" data-total={series.total}>
-      <div ref={host} class="chart-canvas" role="img" aria-label={caption} />
+      <div ref={host} class="chart-canvas" style={{ minHeight: `${HEIGHT}px` }} role="img" aria-label={caption} />
       <figcaption class="muted">
         {caption}{" "}
         {series.labels.map((label, i) => (
