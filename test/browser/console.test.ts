@@ -311,6 +311,14 @@ describe("the operator console in real Chromium", () => {
     expect(Math.round(bars.reduce((a, b) => a + b, 0) * 100)).toBe(Math.round(score * 100));
     expect(series.scores.at(-1)).toBeCloseTo(score, 1);
     await screenshot(page, "lead");
+    // On a phone each rule's bar still has room to show its share: the track spans the card.
+    await page.setViewportSize(PHONE);
+    const tracks = await page.locator(".contributions > .bars > .bar").evaluateAll((els) =>
+      els.map((el) => el.querySelector(".bar-track")!.getBoundingClientRect().width / el.getBoundingClientRect().width),
+    );
+    await page.setViewportSize(DESKTOP);
+    expect(tracks.length).toBeGreaterThan(0);
+    for (const share of tracks) expect(share).toBeGreaterThan(0.9);
   });
 
   it("works from the keyboard: finds a lead by e-mail, exports it as JSON and erases it after confirming", async () => {
