@@ -1,7 +1,7 @@
 import { useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { dateTime, points } from "../format";
-import type { ChartSeries } from "./history-series";
+import { scoreAxisRange, type ChartSeries } from "./history-series";
 import { useUplot } from "./use-uplot";
 
 const BAND_COLOURS = ["#7c8aa5", "#d08a00", "#c2362b", "#6b46c1", "#2f855a"];
@@ -59,13 +59,13 @@ function drawMarkers(u: uPlot, series: ChartSeries) {
 }
 
 function options(series: ChartSeries, width: number): uPlot.Options {
-  const top = Math.max(10, ...series.scores, ...series.bands.map((b) => b.min * 1.15));
+  const range = scoreAxisRange(series);
   return {
     width,
     height: HEIGHT,
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: () => [Math.min(0, ...series.scores), top] } },
+    scales: { x: { time: true }, y: { range: () => range } },
     series: [{}, { label: "Score", stroke: "#1f4e8c", width: 2, fill: "rgba(31, 78, 140, 0.08)", points: { show: false } }],
     axes: [{ stroke: "#4a5568" }, { stroke: "#4a5568", size: 44 }],
     hooks: { drawClear: [(u) => drawBands(u, series)], draw: [(u) => drawMarkers(u, series)] },

@@ -159,3 +159,16 @@ export function timelineToHistory(timeline: SimulatedStep[]): LeadHistory {
     ),
   };
 }
+
+/**
+ * The score axis's range for a series: from 0 (or a tenth below a negative score) to a tenth above the
+ * highest score, and high enough to show every band line with its name. A curve at the plot's edge
+ * looked cut off, and the webhook diamonds along the top edge sat on it.
+ *
+ * @example scoreAxisRange({ scores: [20, 77.91], bands: [{ name: "hot", min: 60 }] }) // [0, 85.7]
+ */
+export function scoreAxisRange(series: Pick<ChartSeries, "scores" | "bands">): [number, number] {
+  const top = Math.max(10, ...series.scores.map((s) => s * 1.1), ...series.bands.map((b) => b.min * 1.15));
+  const bottom = Math.min(0, ...series.scores.map((s) => s * 1.1));
+  return [bottom, top];
+}

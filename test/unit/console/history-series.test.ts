@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historySeries, timelineToHistory, transitionText, type LeadHistory } from "../../../console/src/chart/history-series";
+import { historySeries, scoreAxisRange, timelineToHistory, transitionText, type LeadHistory } from "../../../console/src/chart/history-series";
 
 const H = 2 * 60 * 60 * 1000; // the demo shop model's half-life, 2 h
 const T0 = Date.parse("2026-11-20T10:00:00Z");
@@ -120,5 +120,15 @@ describe("historySeries on the history endpoint's answer", () => {
       [T0 + H, "label", 20 + 25],
       [T0 + H, "webhook", 20 + 25],
     ]);
+  });
+});
+
+describe("the score axis", () => {
+  it("leaves a tenth above the highest score and below a negative one, and shows every band line", () => {
+    expect(scoreAxisRange({ scores: [20, 77.91], bands: BANDS })).toEqual([0, 77.91 * 1.1]);
+    // A band line above every score stays in view, with room for its name.
+    expect(scoreAxisRange({ scores: [12], bands: BANDS })).toEqual([0, 60 * 1.15]);
+    expect(scoreAxisRange({ scores: [-20, 5], bands: [] })).toEqual([-22, 10]);
+    expect(scoreAxisRange({ scores: [], bands: [] })).toEqual([0, 10]);
   });
 });
