@@ -1,8 +1,9 @@
 /**
  * JSON Schema validation in the browser, reported the way the worker reports a 422: one issue per
  * mistake with its JSON path. A validator lists every branch of a union that failed; like the
- * worker, this keeps only the branch that came closest, so a wrong `points` reads as one issue on
- * `points` rather than a dozen about a fit rule the operator never meant to write.
+ * worker, this keeps only the branch the author meant (one whose form, object or string or number,
+ * the value has, with the fewest problems), so a wrong `points` reads as one issue on `points` rather
+ * than a dozen about a fit rule the operator never meant to write.
  */
 import { type OutputUnit, type Schema, Validator } from "@cfworker/json-schema";
 import { pointerToJsonPath } from "./json-paths";
@@ -21,8 +22,12 @@ interface Leaf {
   via: string;
   /** How much of `via` the unions already resolved have consumed. */
   from: number;
+  keyword: string;
   message: string;
 }
+
+/** Keywords that say the value is not of a branch's form at all (a string where it wants an object). */
+const FORM_KEYWORDS = new Set(["type", "const", "enum"]);
 
 /**
  * A validator for a JSON Schema (draft 2020-12, as the worker's `/config.schema.json` is).
@@ -33,12 +38,36 @@ export function schemaChecker(schema: Schema): (value: unknown) => Issue[] {
   const validator = new Validator(schema, "2020-12", false);
   return (value) => {
     const result = validator.validate(value);
-    return result.valid ? [] : leafIssues(result.errors);
+    return result.valid ? [] : leafIssues(result.errors, schema);
   };
 }
 
+/** Keywords whose own message says nothing an operator can act on ("String does not match pattern."). */
+const DESCRIBED_KEYWORDS = new Set(["pattern", "format"]);
+
+/**
+ * The description nearest above a keyword of the schema (`#/properties/models/items/$ref/…/pattern`,
+ * following each `$ref`): what the value should look like, in the schema's words.
+ */
+function descriptionAt(schema: Schema, keywordLocation: string): string | undefined {
+  let node: unknown = schema;
+  let found: string | undefined;
+  for (const part of keywordLocation.replace(/^#\/?/, "").split("/").slice(0, -1)) {
+    const key = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+    const here = node as Record<string, unknown> | undefined;
+    node = key === "$ref" && typeof here?.$ref === "string" ? refTarget(schema, here.$ref) : here?.[key];
+    const description = (node as { description?: unknown } | undefined)?.description;
+    if (typeof description === "string") found = description;
+  }
+  return found;
+}
+
+function refTarget(schema: Schema, ref: string): unknown {
+  return ref.replace(/^#\/?/, "").split("/").filter(Boolean).reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[decodeURIComponent(part)], schema);
+}
+
 /** The mistakes themselves, unions resolved to their closest branch. */
-export function leafIssues(errors: readonly OutputUnit[]): Issue[] {
+export function leafIssues(errors: readonly OutputUnit[], schema?: Schema): Issue[] {
   const leaves: Leaf[] = [];
   // Where each union was tried: one schema location serves many instances (every rule of a list).
   const unions = new Map<string, string[]>();
@@ -51,13 +80,14 @@ export function leafIssues(errors: readonly OutputUnit[]): Issue[] {
       const next = errors[i + 1];
       if (next?.keyword === "false") {
         const name = decodeURIComponent(next.instanceLocation.split("/").pop() ?? "");
-        leaves.push({ at: next.instanceLocation, via: e.keywordLocation, from: 0, message: `"${name}" is not a known property here` });
+        leaves.push({ at: next.instanceLocation, via: e.keywordLocation, from: 0, keyword: "additionalProperties", message: `"${name}" is not a known property here` });
         i++;
       }
       continue;
     }
     if (CONTAINERS.has(e.keyword)) continue;
-    leaves.push({ at: e.instanceLocation, via: e.keywordLocation, from: 0, message: tidy(e.error) });
+    const description = schema && DESCRIBED_KEYWORDS.has(e.keyword) ? descriptionAt(schema, e.keywordLocation) : undefined;
+    leaves.push({ at: e.instanceLocation, via: e.keywordLocation, from: 0, keyword: e.keyword, message: description ?? tidy(e.error) });
   }
   const seen = new Set<string>();
   return closestBranches(leaves, unions)
@@ -85,9 +115,14 @@ function closestBranches(leaves: Leaf[], unions: Map<string, string[]>): Leaf[] 
     branches.set(m[2]!, [...(branches.get(m[2]!) ?? []), { ...leaf, from: leaf.from + m[0].length }]);
     groups.set(key, branches);
   }
-  const chosen = [...groups.values()].flatMap((branches) => {
-    const best = [...branches.values()].reduce((a, b) => (b.length < a.length ? b : a));
-    return closestBranches(best, unions);
+  const chosen = [...groups].flatMap(([key, branches]) => {
+    const instance = key.slice(key.indexOf("|") + 1);
+    // Each branch with its own unions resolved first, so a branch is judged by what it would report.
+    const resolved = [...branches.values()].map((leaves) => closestBranches(leaves, unions));
+    // Like the worker: a branch whose form the value does not have is not what the author meant,
+    // unless no branch's form fits; then the one with the fewest problems.
+    const fitting = resolved.filter((leaves) => !leaves.some((l) => l.at === instance && FORM_KEYWORDS.has(l.keyword)));
+    return (fitting.length > 0 ? fitting : resolved).reduce((a, b) => (b.length < a.length ? b : a));
   });
   return [...plain, ...chosen];
 }

@@ -75,6 +75,20 @@ describe("schema issues", () => {
     expect(issues.find((i) => i.path.endsWith("nme"))!.message).toBe('"nme" is not a known property here');
   });
 
+  it("follows the union branch whose type the value has, as the worker does: a bad half-life is named at `halfLife`", () => {
+    const bad = structuredClone(SHOP);
+    // decay is false, a duration, or { halfLife: duration }: the object form is the one meant here.
+    bad.models[0].decay = { halfLife: "3 days" };
+    // In the schema's words, as the worker's 422 names it, not "String does not match pattern."
+    expect(check(bad)).toEqual([{ path: "$.models[0].decay.halfLife", message: expect.stringContaining('A duration: "90m", "36h", "7d", "2w", or a number of hours.') }]);
+    // A string is the duration form, even though the number form of that same union fails on its type.
+    bad.models[0].decay = "3 days";
+    expect(check(bad)).toEqual([{ path: "$.models[0].decay", message: expect.stringContaining("A duration") }]);
+    // No form takes a list: the closest branch still says what went wrong.
+    bad.models[0].decay = [1];
+    expect(check(bad).map((i) => i.path)).toEqual(["$.models[0].decay"]);
+  });
+
   it("reports a missing required field at its parent", () => {
     const bad = structuredClone(SHOP);
     delete bad.models[0].labels;
