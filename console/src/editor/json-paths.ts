@@ -31,7 +31,7 @@ export function pointerToJsonPath(pointer: string): string {
   return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`), "$");
 }
 
-/** The editor's text parsed with positions: the value (when the syntax is right) and the syntax errors. */
+/** The editor's text parsed with positions: the value (when the syntax is right) and the first syntax error. */
 export interface ParsedText {
   value: unknown;
   tree: Node | undefined;
@@ -46,7 +46,9 @@ export interface ParsedText {
 export function parseWithPositions(text: string): ParsedText {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const syntaxErrors = errors.map((e) => ({ offset: e.offset, message: describeParseError(printParseErrorCode(e.error)) }));
+  // The parser reads on past a mistake and reports what that mistake made it misread (a doubled comma
+  // gave four issues on two lines): the first is the one to fix.
+  const syntaxErrors = errors.slice(0, 1).map((e) => ({ offset: e.offset, message: describeParseError(printParseErrorCode(e.error)) }));
   let value: unknown = undefined;
   if (syntaxErrors.length === 0) value = JSON.parse(text);
   return { value, tree, syntaxErrors };

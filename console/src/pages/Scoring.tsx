@@ -49,7 +49,7 @@ function located(text: string, check: ((v: unknown) => Issue[]) | null, worker: 
   const fromWorker = worker.map((i) => ({ ...i, line: at(i.path), source: "worker" as const }));
   const warnings = warned.map((w) => ({ ...w, line: at(w.path), source: "warning" as const }));
   if (parsed.syntaxErrors.length > 0) {
-    return { value: undefined, warnings, issues: parsed.syntaxErrors.map((e) => ({ path: "$", message: e.message, line: lineOfOffset(text, e.offset), source: "editor" as const })) };
+    return { value: undefined, warnings, issues: parsed.syntaxErrors.map((e) => ({ path: "$", message: `Not valid JSON: ${e.message.toLowerCase()}`, line: lineOfOffset(text, e.offset), source: "editor" as const })) };
   }
   const fromSchema = (check?.(parsed.value) ?? []).map((i) => ({ ...i, line: at(i.path), source: "editor" as const }));
   return { value: parsed.value, issues: [...fromSchema, ...fromWorker], warnings };

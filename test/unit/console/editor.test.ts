@@ -49,6 +49,14 @@ describe("JSON paths", () => {
     expect(text.split("\n")[lineOfOffset(text, offsetOfPath(tree, parseJsonPath(found.path))) - 1]).toContain('"event": "Email Opened"');
   });
 
+  it("reports only the first of a syntax error's cascade, at its line", () => {
+    const text = '{\n  "models": [],\n  "history": { "retention": "400d",, }\n}';
+    const parsed = parseWithPositions(text);
+    expect(parsed.syntaxErrors).toHaveLength(1);
+    expect(lineOfOffset(text, parsed.syntaxErrors[0]!.offset)).toBe(3);
+    expect(parsed.value).toBeUndefined();
+  });
+
   it("reports a syntax error with its position and no value", () => {
     const parsed = parseWithPositions('{\n  "models": [\n}');
     expect(parsed.value).toBeUndefined();
