@@ -263,10 +263,6 @@ export class SiteObject extends DurableObject<Env> {
     await this.#scheduleSweep(entries);
   }
 
-  async upsertLead(entry: LeadIndexEntry): Promise<void> {
-    await this.upsertLeads([entry]);
-  }
-
   /**
    * Points the alarm no later than the sweep these entries' horizons need: only ever earlier (the
    * alarm may be a re-score's). A sweep overdue while no alarm runs here lost its alarm (a handler
