@@ -167,6 +167,18 @@ describe("the demo shop in real Chromium", () => {
       const code = (await promo.textContent())!.trim();
       expect(code).toMatch(/^HOT-/);
       expect(await page.locator("[data-toast]").textContent()).toContain("10% off");
+      // On a phone the toast keeps the code on one line and clear of the chat launcher.
+      const viewport = page.viewportSize()!;
+      await page.setViewportSize({ width: 390, height: 844 });
+      const layout = await page.evaluate(() => {
+        const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+        const toast = box("[data-toast]");
+        const launcher = box("[data-chat-launcher]");
+        const overlaps = !(toast.bottom <= launcher.top || launcher.bottom <= toast.top || toast.right <= launcher.left || launcher.right <= toast.left);
+        return { codeLines: document.querySelector("[data-toast] [data-promo-code]")!.getClientRects().length, overlaps: launcher.width > 0 && overlaps };
+      });
+      await page.setViewportSize(viewport);
+      expect(layout).toEqual({ codeLines: 1, overlaps: false });
       const actions = await page.evaluate(() => (window as any).__actions);
       expect(actions).toContainEqual({ type: "promo", code });
 
