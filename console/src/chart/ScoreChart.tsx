@@ -1,7 +1,7 @@
 import { useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { dateTime, points } from "../format";
-import { scoreAxisRange, type ChartSeries } from "./history-series";
+import { scoreAxisRange, timeAxisRange, type ChartSeries } from "./history-series";
 import { useUplot } from "./use-uplot";
 
 const BAND_COLOURS = ["#7c8aa5", "#d08a00", "#c2362b", "#6b46c1", "#2f855a"];
@@ -65,8 +65,11 @@ function options(series: ChartSeries, width: number): uPlot.Options {
     height: HEIGHT,
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: true }, y: { range: () => range } },
-    series: [{}, { label: "Score", stroke: "#1f4e8c", width: 2, fill: "rgba(31, 78, 140, 0.08)", points: { show: false } }],
+    // From the samples themselves: for one instant uPlot's own time range runs 86,400 units on, which
+    // for a chart in seconds is a thousand days.
+    scales: { x: { time: true, range: () => timeAxisRange((series.ts[0] ?? 0) / 1000, (series.ts.at(-1) ?? 0) / 1000) }, y: { range: () => range } },
+    // A lone sample draws no line: it is shown as a point.
+    series: [{}, { label: "Score", stroke: "#1f4e8c", width: 2, fill: "rgba(31, 78, 140, 0.08)", points: { show: series.ts.length === 1, size: 8 } }],
     axes: [{ stroke: "#4a5568" }, { stroke: "#4a5568", size: 44 }],
     hooks: { drawClear: [(u) => drawBands(u, series)], draw: [(u) => drawMarkers(u, series)] },
   };

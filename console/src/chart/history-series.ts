@@ -172,3 +172,17 @@ export function scoreAxisRange(series: Pick<ChartSeries, "scores" | "bands">): [
   const bottom = Math.min(0, ...series.scores.map((s) => s * 1.1));
   return [bottom, top];
 }
+
+/** Half the time axis a chart of one instant shows around it, in seconds: an hour in all. */
+const LONE_INSTANT_HALF_S = 30 * 60;
+
+/**
+ * The time axis's range (seconds, as the chart plots them). A journey of one event, or of events at
+ * one instant, has no span of its own: it is shown in the hour around that instant (the chart
+ * library's own default for an empty span ran to years).
+ *
+ * @example timeAxisRange(1_800_000_000, 1_800_000_000) // [1_799_998_200, 1_800_001_800]
+ */
+export function timeAxisRange(min: number, max: number): [number, number] {
+  return max - min >= 1 ? [min, max] : [min - LONE_INSTANT_HALF_S, max + LONE_INSTANT_HALF_S];
+}

@@ -60,14 +60,16 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
   const [leadRef, setLeadRef] = useState("");
   const [follow, setFollow] = useState(0);
   const [result, setResult] = useState<SimulateResult | null>(null);
-  const [problem, setProblem] = useState<Error | null>(null);
+  // What went wrong, titled by what was asked: loading a lead's events or running the journey.
+  const [problem, setProblem] = useState<{ title: string; error: Error } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const loadLead = async (e: Event) => {
     e.preventDefault();
     setProblem(null);
-    const lead = await getLead(site, leadRef.trim()).catch((err) => (setProblem(err as Error), null));
-    if (lead === null) return setProblem((p) => p ?? new Error(`No lead “${leadRef.trim()}” on this site`));
+    let failed: Error | null = null;
+    const lead = await getLead(site, leadRef.trim()).catch((err) => ((failed = err as Error), null));
+    if (lead === null) return setProblem({ title: "Could not load the lead's events", error: failed ?? new Error(`No lead “${leadRef.trim()}” on this site`) });
     const events = [...lead.recentEvents].reverse().map((ev) => ({
       name: ev.name,
       timestamp: new Date(ev.ts).toISOString(),
@@ -89,7 +91,7 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
       setResult(await simulate(site, events, candidate, follow ? last + follow : undefined));
     } catch (err) {
       setResult(null);
-      setProblem(err instanceof SyntaxError ? new Error(`The journey is not valid JSON: ${err.message}`) : (err as Error));
+      setProblem({ title: "Could not run the journey", error: err instanceof SyntaxError ? new Error(`The journey is not valid JSON: ${err.message}`) : (err as Error) });
     } finally {
       setBusy(false);
     }
@@ -130,7 +132,7 @@ function TryIt({ site, candidate, config }: { site: string; candidate: unknown; 
           {candidate === undefined && <span class="muted">Fix the config's mistakes first.</span>}
         </div>
       </form>
-      {problem && <ErrorNote error={problem} title="Could not run the journey" />}
+      {problem && <ErrorNote error={problem.error} title={problem.title} />}
       {result && (
         <div data-simulation>
           {series && <ScoreChart series={series} caption="Simulated score over the journey, with the label lines" />}

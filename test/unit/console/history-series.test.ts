@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { historySeries, scoreAxisRange, timelineToHistory, transitionText, type LeadHistory } from "../../../console/src/chart/history-series";
+import { historySeries, scoreAxisRange, timeAxisRange, timelineToHistory, transitionText, type LeadHistory } from "../../../console/src/chart/history-series";
 
 const H = 2 * 60 * 60 * 1000; // the demo shop model's half-life, 2 h
 const T0 = Date.parse("2026-11-20T10:00:00Z");
@@ -130,5 +130,12 @@ describe("the score axis", () => {
     expect(scoreAxisRange({ scores: [12], bands: BANDS })).toEqual([0, 60 * 1.15]);
     expect(scoreAxisRange({ scores: [-20, 5], bands: [] })).toEqual([-22, 10]);
     expect(scoreAxisRange({ scores: [], bands: [] })).toEqual([0, 10]);
+  });
+});
+
+describe("the time axis", () => {
+  it("spans the samples, or the hour around a journey of one instant", () => {
+    expect(timeAxisRange(1_000, 5_000)).toEqual([1_000, 5_000]);
+    expect(timeAxisRange(1_800_000_000, 1_800_000_000)).toEqual([1_800_000_000 - 1_800, 1_800_000_000 + 1_800]);
   });
 });
