@@ -22,13 +22,21 @@ export function parseJsonPath(path: string): PathSegment[] {
 }
 
 /**
+ * A JSON Pointer fragment's segments, unescaped.
+ *
+ * @example pointerSegments("#/$defs/a~1b/0") // ["$defs", "a/b", "0"]
+ */
+export function pointerSegments(pointer: string): string[] {
+  return pointer.replace(/^#/, "").split("/").slice(1).map((p) => decodeURIComponent(p).replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+/**
  * Turns a JSON Pointer fragment into a worker-style JSON path, so both sources of issues read alike.
  *
  * @example pointerToJsonPath("#/models/0/rules/2/points") // "$.models[0].rules[2].points"
  */
 export function pointerToJsonPath(pointer: string): string {
-  const parts = pointer.replace(/^#/, "").split("/").slice(1).map((p) => decodeURIComponent(p).replace(/~1/g, "/").replace(/~0/g, "~"));
-  return parts.reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`), "$");
+  return pointerSegments(pointer).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : `${acc}.${p}`), "$");
 }
 
 /** The editor's text parsed with positions: the value (when the syntax is right) and the first syntax error. */

@@ -6,7 +6,7 @@
  * than a dozen about a fit rule the operator never meant to write.
  */
 import { type OutputUnit, type Schema, Validator } from "@cfworker/json-schema";
-import { pointerToJsonPath } from "./json-paths";
+import { pointerSegments, pointerToJsonPath } from "./json-paths";
 
 export interface Issue {
   path: string;
@@ -52,8 +52,7 @@ const DESCRIBED_KEYWORDS = new Set(["pattern", "format"]);
 function descriptionAt(schema: Schema, keywordLocation: string): string | undefined {
   let node: unknown = schema;
   let found: string | undefined;
-  for (const part of keywordLocation.replace(/^#\/?/, "").split("/").slice(0, -1)) {
-    const key = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const key of pointerSegments(keywordLocation).slice(0, -1)) {
     const here = node as Record<string, unknown> | undefined;
     node = key === "$ref" && typeof here?.$ref === "string" ? refTarget(schema, here.$ref) : here?.[key];
     const description = (node as { description?: unknown } | undefined)?.description;
@@ -63,7 +62,7 @@ function descriptionAt(schema: Schema, keywordLocation: string): string | undefi
 }
 
 function refTarget(schema: Schema, ref: string): unknown {
-  return ref.replace(/^#\/?/, "").split("/").filter(Boolean).reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[decodeURIComponent(part)], schema);
+  return pointerSegments(ref).reduce<unknown>((n, part) => (n as Record<string, unknown> | undefined)?.[part], schema);
 }
 
 /** The mistakes themselves, unions resolved to their closest branch. */
